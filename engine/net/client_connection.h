@@ -1,0 +1,56 @@
+#pragma once
+// One accepted client socket of a ServerHost: reads length-prefixed frames (checking the
+// length against jute.maxbuffer before allocating), answers four-letter words sent in place
+// of the first frame, and writes the core's frames in order. Lives on the host's io thread
+// only; shared_from_this keeps it alive while an operation is pending.
+
+#include "net/asio.h"
+#include "server/server_types.h"
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace zk {
+
+class ServerHost;
+
+class ClientConnection : public std::enable_shared_from_this<ClientConnection>
+{
+public:
+    ClientConnection(ServerHost& host, tcp::socket socket, ConnectionId id,
+                     std::int32_t maxBufferBytes);
+
+    void start();
+    // Queues a frame; closeAfter closes the socket once it is written.
+    void send(std::vector<std::uint8_t> bytes, bool closeAfter);
+    // Closes now, dropping unwritten frames.
+    void close();
+
+    ConnectionId id() const { return m_id; }
+    const std::string& remoteAddress() const { return m_remote; }
+    const std::string& remoteHost() const { return m_remoteHost; }
+
+private:
+    asio::awaitable<void> readLoop();
+    void writeNext();
+    void finish();
+
+    ServerHost& m_host;
+    tcp::socket m_socket;
+    ConnectionId m_id;
+    std::int32_t m_maxBufferBytes;
+    std::string m_remote;
+    std::string m_remoteHost;
+    struct Outgoing
+    {
+        std::vector<std::uint8_t> bytes;
+        bool closeAfter = false;
+    };
+    std::deque<Outgoing> m_queue;
+    bool m_writing = false;
+    bool m_closed = false;
+};
+
+} // namespace zk

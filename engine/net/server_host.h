@@ -1,0 +1,107 @@
+#pragma once
+// ServerHost runs one standalone ZooKeeper server on Boost.Asio: one io_context driven by
+// exactly one thread, owning the ServerCore, the client listener, the client connections
+// and the tick timer. Every input (accepted socket, frame, tick) is handed to the core on
+// that thread, then drain() carries out the core's output: persist, then write frames.
+//
+// Public methods are thread-safe: they post into the io thread. stop() joins the thread.
+
+#include "net/asio.h"
+#include "server/four_letter_words.h"
+#include "server/server_core.h"
+
+#include <functional>
+#include <future>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <system_error>
+#include <thread>
+
+namespace zk {
+
+class ClientConnection;
+
+// Where the core's txns go before their replies are released. The default (none) makes
+// every txn "durable" at once; storage plugs in here.
+class TxnPersister
+{
+public:
+    virtual ~TxnPersister() = default;
+    // Appends and makes durable; returns false if the node must stop (disk failure).
+    virtual bool persist(const std::vector<LoggedTxn>& txns) = 0;
+};
+
+struct ServerHostOptions
+{
+    std::string clientAddress = "0.0.0.0";
+    std::uint16_t clientPort = 2181; // 0 picks a free port
+    ServerCoreConfig core;
+    std::set<std::string> fourLetterWhitelist{"srvr"};
+    std::int32_t maxClientCnxns = 60; // per client IP; 0 means unlimited
+    std::string dataDir;
+    std::string dataLogDir;
+    bool readOnlyMode = false;
+};
+
+class ServerHost
+{
+public:
+    ServerHost(ServerHostOptions options, DataTree restored,
+               std::unique_ptr<TxnPersister> persister = nullptr);
+    ~ServerHost();
+    ServerHost(const ServerHost&) = delete;
+    ServerHost& operator=(const ServerHost&) = delete;
+
+    // Binds the client port and starts the io thread.
+    std::error_code start();
+    // Closes every socket and joins the io thread. Idempotent.
+    void stop();
+    std::uint16_t clientPort() const { return m_boundPort; }
+
+    // Runs fn(core) on the io thread and waits for it; for tests, tools and the studio.
+    template <typename Fn>
+    auto inspect(Fn fn) -> decltype(fn(std::declval<ServerCore&>()))
+    {
+        using Result = decltype(fn(std::declval<ServerCore&>()));
+        std::promise<Result> done;
+        auto result = done.get_future();
+        asio::post(m_io, [&] {
+            if constexpr (std::is_void_v<Result>) {
+                fn(*m_core);
+                done.set_value();
+            } else {
+                done.set_value(fn(*m_core));
+            }
+        });
+        return result.get();
+    }
+
+private:
+    friend class ClientConnection;
+
+    asio::awaitable<void> acceptLoop();
+    void scheduleTick();
+    void onFrame(ConnectionId id, std::span<const std::uint8_t> payload);
+    void onClosed(ConnectionId id);
+    std::string onFourLetterWord(const std::string& word);
+    void drain();
+
+    ServerHostOptions m_options;
+    asio::io_context m_io;
+    tcp::acceptor m_acceptor;
+    asio::steady_timer m_tickTimer;
+    std::unique_ptr<ServerCore> m_core;
+    std::unique_ptr<TxnPersister> m_persister;
+    std::map<ConnectionId, std::shared_ptr<ClientConnection>> m_connections;
+    std::map<std::string, int> m_connectionsPerHost;
+    ConnectionId m_nextConnectionId = 1;
+    LatencyStats m_latency;
+    std::int64_t m_startWallMs = 0;
+    std::uint16_t m_boundPort = 0;
+    std::thread m_thread;
+    bool m_stopped = false;
+};
+
+} // namespace zk

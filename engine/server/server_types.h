@@ -1,0 +1,52 @@
+#pragma once
+// Values that cross between the server core and its driver (net/ or sim/).
+
+#include "core/ids.h"
+#include "data/txn.h"
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace zk {
+
+// One accepted client connection; chosen by the driver, never reused while open.
+using ConnectionId = std::uint64_t;
+
+// Limits and switches of one server, taken from zoo.cfg and system properties.
+struct ServerCoreConfig
+{
+    Sid sid = 0;
+    std::int32_t tickTimeMs = 2000;
+    std::int32_t minSessionTimeoutMs = 4000;
+    std::int32_t maxSessionTimeoutMs = 40000;
+    std::int32_t maxBufferBytes = 0xfffff;
+    // "super:<base64 sha1>" from zookeeper.DigestAuthenticationProvider.superDigest, or empty.
+    std::string superDigest;
+    bool extendedTypesEnabled = false;
+    bool closeSessionTxnEnabled = true;
+    std::int64_t containerCheckIntervalMs = 60000;
+    std::int32_t maxClientConnectionsPerHost = 60;
+};
+
+// A frame for one connection (the 4-byte length prefix included). closeAfter closes the
+// connection once this frame is written.
+struct OutboundFrame
+{
+    ConnectionId connection = 0;
+    std::vector<std::uint8_t> bytes;
+    bool closeAfter = false;
+};
+
+// Everything the driver must do, in order (see ServerCore for the contract).
+struct ServerOutput
+{
+    std::vector<LoggedTxn> persist;
+    std::vector<OutboundFrame> frames;
+    std::vector<ConnectionId> closeConnections;
+
+    bool empty() const { return persist.empty() && frames.empty() && closeConnections.empty(); }
+};
+
+} // namespace zk

@@ -119,9 +119,9 @@ struct MultiTxn
     bool operator==(const MultiTxn&) const;
 };
 
-using TxnBody = std::variant<CreateSessionTxn, CloseSessionTxn, CreateTxn, CreateContainerTxn,
-                             CreateTtlTxn, DeleteTxn, SetDataTxn, SetAclTxn, CheckVersionTxn,
-                             ErrorTxn, MultiTxn>;
+using TxnBody =
+    std::variant<CreateSessionTxn, CloseSessionTxn, CreateTxn, CreateContainerTxn, CreateTtlTxn,
+                 DeleteTxn, SetDataTxn, SetAclTxn, CheckVersionTxn, ErrorTxn, MultiTxn>;
 
 // One txn: its type code (which disambiguates delete from deleteContainer) and its body.
 struct Txn

@@ -48,7 +48,7 @@ struct CloseSessionTxn
 struct CreateTxn
 {
     std::string path;
-    std::vector<std::uint8_t> data;
+    std::optional<std::vector<std::uint8_t>> data; // nullopt: null data (length -1)
     AclList acl;
     bool ephemeral = false;
     std::int32_t parentCVersion = 0; // the parent's cversion after this create
@@ -58,7 +58,7 @@ struct CreateTxn
 struct CreateContainerTxn
 {
     std::string path;
-    std::vector<std::uint8_t> data;
+    std::optional<std::vector<std::uint8_t>> data; // nullopt: null data (length -1)
     AclList acl;
     std::int32_t parentCVersion = 0;
     bool operator==(const CreateContainerTxn&) const = default;
@@ -67,7 +67,7 @@ struct CreateContainerTxn
 struct CreateTtlTxn
 {
     std::string path;
-    std::vector<std::uint8_t> data;
+    std::optional<std::vector<std::uint8_t>> data; // nullopt: null data (length -1)
     AclList acl;
     std::int32_t parentCVersion = 0;
     std::int64_t ttl = 0;
@@ -84,7 +84,7 @@ struct DeleteTxn
 struct SetDataTxn
 {
     std::string path;
-    std::vector<std::uint8_t> data;
+    std::optional<std::vector<std::uint8_t>> data; // nullopt: null data (length -1)
     std::int32_t version = 0; // the new version
     bool operator==(const SetDataTxn&) const = default;
 };

@@ -3,7 +3,7 @@
 
 #include "data/acl_check.h"
 #include "data/path_utils.h"
-#include "proto/decode.h"
+#include "proto/client_records.h"
 #include "server/server_core.h"
 
 #include <algorithm>
@@ -17,7 +17,7 @@ void writeStat(JuteWriter& w, const Stat& stat)
     stat.write(w);
 }
 
-void writeMultiHeader(JuteWriter& w, std::int32_t type, bool done, std::int32_t err)
+void writeMultiHeader(JuteWriter& w, OpCode type, bool done, std::int32_t err)
 {
     MultiHeader{type, done, err}.write(w);
 }
@@ -30,32 +30,32 @@ std::vector<std::uint8_t> multiResponseBody(const std::vector<ProcessTxnResult>&
         const auto err = static_cast<std::int32_t>(sub.err);
         switch (sub.type) {
         case OpCode::Create:
-            writeMultiHeader(w, static_cast<std::int32_t>(sub.type), false, 0);
+            writeMultiHeader(w, sub.type, false, 0);
             w.writeString(sub.path);
             break;
         case OpCode::Create2:
         case OpCode::CreateTtl:
         case OpCode::CreateContainer:
-            writeMultiHeader(w, static_cast<std::int32_t>(sub.type), false, 0);
+            writeMultiHeader(w, sub.type, false, 0);
             w.writeString(sub.path);
-            writeStat(w, sub.stat);
+            writeStat(w, sub.stat.value_or(Stat{}));
             break;
         case OpCode::Delete:
         case OpCode::DeleteContainer:
         case OpCode::Check:
-            writeMultiHeader(w, static_cast<std::int32_t>(sub.type), false, 0);
+            writeMultiHeader(w, sub.type, false, 0);
             break;
         case OpCode::SetData:
-            writeMultiHeader(w, static_cast<std::int32_t>(sub.type), false, 0);
-            writeStat(w, sub.stat);
+            writeMultiHeader(w, sub.type, false, 0);
+            writeStat(w, sub.stat.value_or(Stat{}));
             break;
         default:
-            writeMultiHeader(w, -1, false, err);
+            writeMultiHeader(w, OpCode::Error, false, err);
             w.writeInt(err);
             break;
         }
     }
-    writeMultiHeader(w, -1, true, -1);
+    writeMultiHeader(w, OpCode::Error, true, -1);
     return w.take();
 }
 
@@ -106,12 +106,12 @@ void ServerCore::applyTxn(Pending& pending, ProcessTxnResult& result)
     case OpCode::CreateContainer:
     case OpCode::CreateTtl:
         body.writeString(result.path);
-        writeStat(body, result.stat);
+        writeStat(body, result.stat.value_or(Stat{}));
         break;
     case OpCode::SetData:
     case OpCode::SetAcl:
     case OpCode::Check:
-        writeStat(body, result.stat);
+        writeStat(body, result.stat.value_or(Stat{}));
         break;
     default:
         break;
@@ -168,14 +168,14 @@ void ServerCore::replyRead(Pending& pending)
                                        pending.session, op.type, encodeMultiOpBody(op),
                                        m_config.maxBufferBytes, sub);
                 if (subErr == ZError::Ok) {
-                    MultiHeader{static_cast<std::int32_t>(op.type), false, 0}.write(body);
+                    MultiHeader{op.type, false, 0}.write(body);
                     body.writeRaw(sub.bytes());
                 } else {
-                    MultiHeader{-1, false, static_cast<std::int32_t>(subErr)}.write(body);
+                    MultiHeader{OpCode::Error, false, static_cast<std::int32_t>(subErr)}.write(body);
                     body.writeInt(static_cast<std::int32_t>(subErr));
                 }
             }
-            MultiHeader{-1, true, -1}.write(body);
+            MultiHeader{OpCode::Error, true, -1}.write(body);
         }
     } else {
         err = serveRead(*this, m_tree, info->second.authIds, pending.connection, pending.session,
@@ -322,7 +322,7 @@ static ZError serveRead(ServerCore& core, DataTree& tree, const std::vector<Id>&
         auto request = decodeRecord<CheckWatchesRequest>(payload, maxBuffer);
         if (!request)
             return ZError::MarshallingError;
-        const auto watcherType = static_cast<WatcherType>(request->type);
+        const WatcherType watcherType = request->type;
         const bool found =
             type == OpCode::CheckWatches
                 ? tree.watches().containsWatcher(request->path, watcherType, watcher)
@@ -333,11 +333,13 @@ static ZError serveRead(ServerCore& core, DataTree& tree, const std::vector<Id>&
         auto request = decodeRecord<AddWatchRequest>(payload, maxBuffer);
         if (!request)
             return ZError::MarshallingError;
-        if (request->mode != 0 && request->mode != 1)
+        if (request->mode != AddWatchMode::Persistent &&
+            request->mode != AddWatchMode::PersistentRecursive)
             return ZError::BadArguments;
         tree.watches().addWatch(request->path, watcher,
-                                request->mode == 0 ? WatchKind::Persistent
-                                                   : WatchKind::PersistentRecursive);
+                                request->mode == AddWatchMode::Persistent
+                                    ? WatchKind::Persistent
+                                    : WatchKind::PersistentRecursive);
         body.writeInt(0);
         return ZError::Ok;
     }

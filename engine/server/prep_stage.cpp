@@ -4,8 +4,8 @@
 #include "data/acl_check.h"
 #include "data/path_utils.h"
 #include "proto/client_records.h"
-#include "proto/decode.h"
-#include "server/ephemeral_owner.h"
+#include "proto/client_records.h"
+#include "data/ephemeral_type.h"
 
 #include <fmt/format.h>
 
@@ -37,6 +37,12 @@ ZError checkAndIncVersion(std::int32_t current, std::int32_t expected, std::int3
     return ZError::Ok;
 }
 
+bool isContainerOrTtl(std::int64_t owner, bool extendedTypesEnabled)
+{
+    const EphemeralType type = ephemeralTypeOf(owner, extendedTypesEnabled);
+    return type == EphemeralType::Container || type == EphemeralType::Ttl;
+}
+
 bool isSequential(CreateMode mode)
 {
     return mode == CreateMode::PersistentSequential || mode == CreateMode::EphemeralSequential ||
@@ -52,6 +58,11 @@ bool isTtlMode(CreateMode mode)
 }
 
 } // namespace
+
+std::vector<std::uint8_t> encodeMultiOpBody(const MultiOp& op)
+{
+    return std::visit([](const auto& record) { return encodeRecord(record); }, op.body);
+}
 
 PrepStage::PrepStage(const DataTree& tree, const ServerCoreConfig& config)
     : m_tree(tree), m_config(config)
@@ -140,7 +151,7 @@ ZError PrepStage::prepCreate(const Context& ctx, OpCode type, std::span<const st
                              Txn& txn)
 {
     std::string path;
-    std::vector<std::uint8_t> data;
+    std::optional<std::vector<std::uint8_t>> data;
     AclList acl;
     std::int32_t flags = 0;
     std::int64_t ttl = -1;
@@ -167,7 +178,7 @@ ZError PrepStage::prepCreate(const Context& ctx, OpCode type, std::span<const st
     const auto mode = static_cast<CreateMode>(flags);
     if (isTtlMode(mode) && !m_config.extendedTypesEnabled)
         return ZError::Unimplemented;
-    if (isTtlMode(mode) ? (ttl <= 0 || ttl > ephemeral::kTtlMax) : ttl >= 0)
+    if (isTtlMode(mode) ? (ttl <= 0 || ttl > ttlMax) : ttl >= 0)
         return ZError::BadArguments;
 
     const auto slash = path.rfind('/');
@@ -191,7 +202,8 @@ ZError PrepStage::prepCreate(const Context& ctx, OpCode type, std::span<const st
         return ZError::BadArguments;
     if (recordFor(path))
         return ZError::NodeExists;
-    if (ephemeral::isSessionOwned(parent->stat->ephemeralOwner))
+    if (ephemeralTypeOf(parent->stat->ephemeralOwner, m_config.extendedTypesEnabled) ==
+        EphemeralType::Normal)
         return ZError::NoChildrenForEphemerals;
     const std::int32_t newCversion = parent->stat->cversion + 1;
 
@@ -204,9 +216,9 @@ ZError PrepStage::prepCreate(const Context& ctx, OpCode type, std::span<const st
         txn = Txn{type, CreateTxn{path, data, *fixed, isEphemeral(mode), newCversion}};
     }
     if (mode == CreateMode::Container)
-        owner = ephemeral::kContainerOwner;
+        owner = containerEphemeralOwner;
     else if (isTtlMode(mode))
-        owner = ephemeral::ttlOwner(ttl);
+        owner = ttlEphemeralOwner(ttl);
     else if (isEphemeral(mode))
         owner = ctx.request.session;
 
@@ -262,8 +274,7 @@ std::optional<LoggedTxn> PrepStage::prepareDeleteContainer(const std::string& pa
     auto parentPath = parentForDelete(path);
     auto node = recordFor(path);
     if (!parentPath || !node || node->childCount > 0 ||
-        !(ephemeral::isContainer(node->stat->ephemeralOwner) ||
-          ephemeral::isTtl(node->stat->ephemeralOwner)))
+        !isContainerOrTtl(node->stat->ephemeralOwner, m_config.extendedTypesEnabled))
         return std::nullopt;
     auto parent = recordFor(parentPath->empty() ? std::string("/") : *parentPath);
     if (!parent)

@@ -22,6 +22,11 @@
 
 namespace zk {
 
+struct MultiOp;
+
+// The bytes of one op of a multi, as a standalone request body.
+std::vector<std::uint8_t> encodeMultiOpBody(const MultiOp& op);
+
 class PrepStage
 {
 public:

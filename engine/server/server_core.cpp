@@ -2,7 +2,7 @@
 
 #include "core/assert.h"
 #include "data/acl_check.h"
-#include "proto/decode.h"
+#include "proto/client_records.h"
 #include "server/session_password.h"
 
 #include <spdlog/spdlog.h>
@@ -342,15 +342,17 @@ void ServerCore::complete(Pending& pending)
 
 void ServerCore::flushWatchEvents(Zxid zxid)
 {
-    for (FiredWatch& fired : m_tree.watches().takeFired()) {
+    for (FiredWatch& fired : m_tree.takeFiredWatches()) {
         const auto connection = static_cast<ConnectionId>(fired.watcher);
-        if (m_connections.count(connection) == 0)
+        auto info = m_connections.find(connection);
+        if (info == m_connections.end())
+            continue;
+        // Watchers that may no longer read the node hear nothing (ZOOKEEPER-4465).
+        if (fired.acl && !checkAcl(*fired.acl, perms::Read, info->second.authIds))
             continue;
         JuteWriter writer;
         ReplyHeader{xids::Notification, zxid, 0}.write(writer);
-        WatcherEvent{static_cast<std::int32_t>(fired.event.type),
-                     static_cast<std::int32_t>(fired.event.state), fired.event.path}
-            .write(writer);
+        WatcherEvent{fired.event.type, fired.event.state, fired.event.path}.write(writer);
         sendFrame(connection, writer.take(), false);
     }
 }

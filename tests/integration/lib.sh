@@ -1,5 +1,7 @@
+# shellcheck shell=bash
 # Helpers sourced by the integration scripts. Bash only; no side effects on source.
 
+# shellcheck disable=SC2034 # Used by the scripts that source this file.
 ZK_JAVA_CLASSPATH_DEFAULT=/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-nop.jar
 
 # free_port_block COUNT: prints a base port B such that B..B+COUNT-1 are all free on
@@ -30,7 +32,7 @@ sys.exit("no free port block found")
 PY
 }
 
-# wait_for_ruok PORT SECONDS: waits until a server on 127.0.0.1:PORT serves requests. Uses
+# wait_for_srvr PORT SECONDS: waits until a server on 127.0.0.1:PORT serves requests. Uses
 # srvr, which is whitelisted by default, and accepts any reply that is not the "not serving"
 # text.
 wait_for_srvr() {

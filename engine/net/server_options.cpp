@@ -1,0 +1,47 @@
+#include "net/server_options.h"
+
+#include <charconv>
+
+namespace zk {
+
+namespace {
+
+std::int64_t longProperty(const ServerConfig& config, std::string_view name, std::int64_t fallback)
+{
+    const auto text = config.systemProperty(name);
+    if (!text)
+        return fallback;
+    std::int64_t value = 0;
+    const auto* end = text->data() + text->size();
+    const auto [ptr, ec] = std::from_chars(text->data(), end, value);
+    return ec == std::errc() && ptr == end ? value : fallback;
+}
+
+} // namespace
+
+ServerHostOptions hostOptionsFrom(const ServerConfig& config)
+{
+    ServerHostOptions options;
+    options.clientAddress =
+        config.clientPortAddress.empty() ? std::string("0.0.0.0") : config.clientPortAddress;
+    options.clientPort = static_cast<std::uint16_t>(config.clientPort);
+    options.core.sid = config.myId.value_or(0);
+    options.core.tickTimeMs = config.tickTimeMs;
+    options.core.minSessionTimeoutMs = config.effectiveMinSessionTimeoutMs();
+    options.core.maxSessionTimeoutMs = config.effectiveMaxSessionTimeoutMs();
+    options.core.maxBufferBytes = config.juteMaxBuffer();
+    options.core.superDigest = config.superDigest().value_or("");
+    options.core.extendedTypesEnabled = config.extendedTypesEnabled();
+    options.core.closeSessionTxnEnabled =
+        config.systemProperty("zookeeper.closeSessionTxn.enabled").value_or("true") != "false";
+    options.core.containerCheckIntervalMs =
+        longProperty(config, "znode.container.checkIntervalMs", 60000);
+    options.fourLetterWhitelist = config.fourLetterWordWhitelist();
+    options.maxClientCnxns = config.maxClientCnxns;
+    options.dataDir = config.dataDir;
+    options.dataLogDir = config.dataLogDir.empty() ? config.dataDir : config.dataLogDir;
+    options.readOnlyMode = false;
+    return options;
+}
+
+} // namespace zk

@@ -376,7 +376,7 @@ ZError DataTree::deleteNode(std::string_view path, Zxid zxid)
     return ZError::Ok;
 }
 
-ZError DataTree::setData(std::string_view path, const std::vector<std::uint8_t>& data,
+ZError DataTree::setData(std::string_view path, const std::optional<std::vector<std::uint8_t>>& data,
                          std::int32_t version, Zxid zxid, std::int64_t time,
                          std::optional<Stat>* out)
 {

@@ -162,7 +162,7 @@ private:
                       const AclList& acl, std::int64_t ephemeralOwner, std::int32_t parentCVersion,
                       Zxid zxid, std::int64_t time, std::optional<Stat>* outStat);
     ZError deleteNode(std::string_view path, Zxid zxid);
-    ZError setData(std::string_view path, const std::vector<std::uint8_t>& data,
+    ZError setData(std::string_view path, const std::optional<std::vector<std::uint8_t>>& data,
                    std::int32_t version, Zxid zxid, std::int64_t time, std::optional<Stat>* out);
     ZError setAcl(std::string_view path, const AclList& acl, std::int32_t version,
                   std::optional<Stat>* out);

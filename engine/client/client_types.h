@@ -70,7 +70,8 @@ using ClientInfo = zk::ClientInfo;
 
 // The client's session state as the state listener sees it (Watcher.Event.KeeperState plus
 // the Java client's connecting/suspended distinction).
-enum class SessionState {
+enum class SessionState
+{
     Connecting,        // Before the first handshake, or between hosts after a drop.
     Connected,         // Handshake done, read-write server.
     ConnectedReadOnly, // Handshake done with a read-only server (canBeReadOnly was set).
@@ -140,8 +141,8 @@ struct GetData
 };
 } // namespace op
 
-using Op = std::variant<op::Create, op::Delete, op::SetData, op::Check, op::GetChildren,
-                        op::GetData>;
+using Op =
+    std::variant<op::Create, op::Delete, op::SetData, op::Check, op::GetChildren, op::GetData>;
 
 // One sub-result of multi/multiRead. error is the sub-op's code (for a failed multi, ops
 // before the failing one carry Ok and later ones RuntimeInconsistency, as the server sends).
@@ -149,9 +150,9 @@ struct OpResult
 {
     OpCode type = OpCode::Error;
     ZError error = ZError::Ok;
-    std::string path;               // create
-    Stat stat;                      // create2, setData, getData
-    OptionalBytes data;             // getData
+    std::string path;                  // create
+    Stat stat;                         // create2, setData, getData
+    OptionalBytes data;                // getData
     std::vector<std::string> children; // getChildren
 };
 

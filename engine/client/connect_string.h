@@ -31,8 +31,7 @@ struct ConnectString
 
     // Returns nullopt and sets *error (when given) for an empty host list, a bad port or an
     // invalid chroot path.
-    static std::optional<ConnectString> parse(std::string_view text,
-                                              std::string* error = nullptr);
+    static std::optional<ConnectString> parse(std::string_view text, std::string* error = nullptr);
 };
 
 // ZooKeeper's PathUtils.validatePath, reduced to the rules a client can check cheaply.

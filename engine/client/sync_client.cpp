@@ -36,8 +36,8 @@ SessionState SyncClient::waitConnected(std::chrono::milliseconds timeout)
     return m_client.state();
 }
 
-Result<CreateResult> SyncClient::create(const std::string& path, OptionalBytes data,
-                                        AclList acl, CreateMode mode, std::int64_t ttlMs)
+Result<CreateResult> SyncClient::create(const std::string& path, OptionalBytes data, AclList acl,
+                                        CreateMode mode, std::int64_t ttlMs)
 {
     return await<CreateResult>(m_client, [&](auto done) {
         m_client.create(path, std::move(data), std::move(acl), mode, std::move(done), ttlMs);
@@ -52,20 +52,17 @@ Result<Unit> SyncClient::deleteNode(const std::string& path, std::int32_t versio
 
 Result<Stat> SyncClient::exists(const std::string& path, WatcherPtr watcher)
 {
-    return await<Stat>(m_client, [&](auto done) {
-        m_client.exists(path, std::move(watcher), std::move(done));
-    });
+    return await<Stat>(
+        m_client, [&](auto done) { m_client.exists(path, std::move(watcher), std::move(done)); });
 }
 
 Result<DataResult> SyncClient::getData(const std::string& path, WatcherPtr watcher)
 {
-    return await<DataResult>(m_client, [&](auto done) {
-        m_client.getData(path, std::move(watcher), std::move(done));
-    });
+    return await<DataResult>(
+        m_client, [&](auto done) { m_client.getData(path, std::move(watcher), std::move(done)); });
 }
 
-Result<Stat> SyncClient::setData(const std::string& path, OptionalBytes data,
-                                 std::int32_t version)
+Result<Stat> SyncClient::setData(const std::string& path, OptionalBytes data, std::int32_t version)
 {
     return await<Stat>(m_client, [&](auto done) {
         m_client.setData(path, std::move(data), version, std::move(done));
@@ -141,9 +138,8 @@ Result<Unit> SyncClient::checkWatches(const std::string& path, WatcherType type)
 
 Result<Unit> SyncClient::removeWatches(const std::string& path, WatcherType type, bool local)
 {
-    return await<Unit>(m_client, [&](auto done) {
-        m_client.removeWatches(path, type, local, std::move(done));
-    });
+    return await<Unit>(
+        m_client, [&](auto done) { m_client.removeWatches(path, type, local, std::move(done)); });
 }
 
 Result<Unit> SyncClient::addWatch(const std::string& path, AddWatchMode mode, WatcherPtr watcher)
@@ -155,9 +151,8 @@ Result<Unit> SyncClient::addWatch(const std::string& path, AddWatchMode mode, Wa
 
 Result<Unit> SyncClient::addAuth(const std::string& scheme, Bytes auth)
 {
-    return await<Unit>(m_client, [&](auto done) {
-        m_client.addAuth(scheme, std::move(auth), std::move(done));
-    });
+    return await<Unit>(
+        m_client, [&](auto done) { m_client.addAuth(scheme, std::move(auth), std::move(done)); });
 }
 
 Result<std::vector<ClientInfo>> SyncClient::whoAmI()

@@ -22,11 +22,16 @@ WatchManager::Table& WatchManager::table(WatchKind kind)
 const WatchManager::Table& WatchManager::table(WatchKind kind) const
 {
     switch (kind) {
-    case WatchKind::Data: return m_data;
-    case WatchKind::Exist: return m_exist;
-    case WatchKind::Child: return m_child;
-    case WatchKind::Persistent: return m_persistent;
-    case WatchKind::PersistentRecursive: return m_recursive;
+    case WatchKind::Data:
+        return m_data;
+    case WatchKind::Exist:
+        return m_exist;
+    case WatchKind::Child:
+        return m_child;
+    case WatchKind::Persistent:
+        return m_persistent;
+    case WatchKind::PersistentRecursive:
+        return m_recursive;
     }
     return m_data;
 }
@@ -63,8 +68,11 @@ std::vector<WatcherPtr> WatchManager::materialize(const WatchedEvent& event)
         take(m_exist, path, result);
         take(m_child, path, result);
         break;
-    case EventType::NodeChildrenChanged: take(m_child, path, result); break;
-    default: return result;
+    case EventType::NodeChildrenChanged:
+        take(m_child, path, result);
+        break;
+    default:
+        return result;
     }
     if (const auto it = m_persistent.find(path); it != m_persistent.end()) {
         for (const WatcherPtr& watcher : it->second)
@@ -91,13 +99,16 @@ bool WatchManager::contains(const std::string& path, WatcherType type) const
 {
     const auto has = [&](const Table& t) { return t.count(path) != 0; };
     switch (type) {
-    case WatcherType::Children: return has(m_child);
-    case WatcherType::Data: return has(m_data) || has(m_exist);
-    case WatcherType::Persistent: return has(m_persistent);
-    case WatcherType::PersistentRecursive: return has(m_recursive);
+    case WatcherType::Children:
+        return has(m_child);
+    case WatcherType::Data:
+        return has(m_data) || has(m_exist);
+    case WatcherType::Persistent:
+        return has(m_persistent);
+    case WatcherType::PersistentRecursive:
+        return has(m_recursive);
     case WatcherType::Any:
-        return has(m_child) || has(m_data) || has(m_exist) || has(m_persistent) ||
-               has(m_recursive);
+        return has(m_child) || has(m_data) || has(m_exist) || has(m_persistent) || has(m_recursive);
     }
     return false;
 }

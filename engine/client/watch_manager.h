@@ -23,7 +23,14 @@ inline WatcherPtr makeWatcher(Watcher watcher)
     return std::make_shared<const Watcher>(std::move(watcher));
 }
 
-enum class WatchKind { Data, Exist, Child, Persistent, PersistentRecursive };
+enum class WatchKind
+{
+    Data,
+    Exist,
+    Child,
+    Persistent,
+    PersistentRecursive
+};
 
 class WatchManager
 {

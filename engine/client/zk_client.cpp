@@ -106,8 +106,7 @@ public:
     void submit(OpCode op, const Record* body, Completion complete)
     {
         if (m_terminal || m_closing) {
-            complete(m_terminal ? terminalError(m_terminalState) : ZError::SessionExpired,
-                     nullptr);
+            complete(m_terminal ? terminalError(m_terminalState) : ZError::SessionExpired, nullptr);
             return;
         }
         if (m_queued.size() + m_pending.size() >= m_options.maxOutstandingRequests) {
@@ -275,9 +274,8 @@ private:
         }
         boost::system::error_code ec;
         tcp::resolver resolver(m_io);
-        const auto endpoints =
-            co_await resolver.async_resolve(host.host, std::to_string(host.port),
-                                            asio::redirect_error(asio::use_awaitable, ec));
+        const auto endpoints = co_await resolver.async_resolve(
+            host.host, std::to_string(host.port), asio::redirect_error(asio::use_awaitable, ec));
         if (ec || stopped() || gen != m_generation)
             co_return false;
         m_socket = tcp::socket(m_io);
@@ -383,9 +381,9 @@ private:
         while (k < 5) {
             SetWatches2 batch;
             batch.relativeZxid = m_owner.m_lastZxid.load();
-            std::vector<std::string>* targets[] = {
-                &batch.dataWatches, &batch.existWatches, &batch.childWatches,
-                &batch.persistentWatches, &batch.persistentRecursiveWatches};
+            std::vector<std::string>* targets[] = {&batch.dataWatches, &batch.existWatches,
+                                                   &batch.childWatches, &batch.persistentWatches,
+                                                   &batch.persistentRecursiveWatches};
             std::size_t bytes = 0;
             while (k < 5 && bytes < kSetWatchesChunkBytes) {
                 if (i >= lists[k].size()) {
@@ -510,19 +508,19 @@ private:
         }
         m_writing = true;
         std::shared_ptr<Bytes> frame = m_writeQueue.front();
-        asio::async_write(m_socket, asio::buffer(*frame),
-                          [this, frame, gen = m_generation](boost::system::error_code ec,
-                                                            std::size_t) {
-                              if (gen != m_generation)
-                                  return;
-                              if (ec) {
-                                  closeSocket();
-                                  m_writing = false;
-                                  return;
-                              }
-                              m_writeQueue.pop_front();
-                              writeNext();
-                          });
+        asio::async_write(
+            m_socket, asio::buffer(*frame),
+            [this, frame, gen = m_generation](boost::system::error_code ec, std::size_t) {
+                if (gen != m_generation)
+                    return;
+                if (ec) {
+                    closeSocket();
+                    m_writing = false;
+                    return;
+                }
+                m_writeQueue.pop_front();
+                writeNext();
+            });
     }
 
     void closeSocket()
@@ -728,8 +726,8 @@ OpCode createOpCode(CreateMode mode, bool inMulti)
 void ZkClient::create(std::string path, OptionalBytes data, AclList acl, CreateMode mode,
                       Callback<CreateResult> done, std::int64_t ttlMs)
 {
-    m_impl->post([this, path = std::move(path), data = std::move(data), acl = std::move(acl),
-                  mode, done = std::move(done), ttlMs]() mutable {
+    m_impl->post([this, path = std::move(path), data = std::move(data), acl = std::move(acl), mode,
+                  done = std::move(done), ttlMs]() mutable {
         auto convert = [this](Create2Response response) {
             return CreateResult{m_impl->clientPath(response.path), response.stat};
         };
@@ -741,8 +739,8 @@ void ZkClient::create(std::string path, OptionalBytes data, AclList acl, CreateM
             m_impl->submit(op, &request,
                            decodeWith<CreateResult, Create2Response>(std::move(done), convert));
         } else {
-            const CreateRequest request{m_impl->serverPath(path), std::move(data),
-                                        std::move(acl), flags};
+            const CreateRequest request{m_impl->serverPath(path), std::move(data), std::move(acl),
+                                        flags};
             m_impl->submit(op, &request,
                            decodeWith<CreateResult, Create2Response>(std::move(done), convert));
         }
@@ -799,9 +797,10 @@ void ZkClient::setData(std::string path, OptionalBytes data, std::int32_t versio
     m_impl->post([this, path = std::move(path), data = std::move(data), version,
                   done = std::move(done)]() mutable {
         const SetDataRequest request{m_impl->serverPath(path), std::move(data), version};
-        m_impl->submit(OpCode::SetData, &request,
-                       decodeWith<Stat, SetDataResponse>(
-                           std::move(done), [](SetDataResponse response) { return response.stat; }));
+        m_impl->submit(
+            OpCode::SetData, &request,
+            decodeWith<Stat, SetDataResponse>(
+                std::move(done), [](SetDataResponse response) { return response.stat; }));
     });
 }
 
@@ -809,11 +808,11 @@ void ZkClient::getAcl(std::string path, Callback<AclResult> done)
 {
     m_impl->post([this, path = std::move(path), done = std::move(done)]() mutable {
         const GetAclRequest request{m_impl->serverPath(path)};
-        m_impl->submit(OpCode::GetAcl, &request,
-                       decodeWith<AclResult, GetAclResponse>(
-                           std::move(done), [](GetAclResponse response) {
-                               return AclResult{std::move(response.acl), response.stat};
-                           }));
+        m_impl->submit(
+            OpCode::GetAcl, &request,
+            decodeWith<AclResult, GetAclResponse>(std::move(done), [](GetAclResponse response) {
+                return AclResult{std::move(response.acl), response.stat};
+            }));
     });
 }
 
@@ -886,11 +885,11 @@ void ZkClient::sync(std::string path, Callback<std::string> done)
 {
     m_impl->post([this, path = std::move(path), done = std::move(done)]() mutable {
         const SyncRequest request{m_impl->serverPath(path)};
-        m_impl->submit(OpCode::Sync, &request,
-                       decodeWith<std::string, SyncResponse>(
-                           std::move(done), [this](SyncResponse response) {
-                               return m_impl->clientPath(response.path);
-                           }));
+        m_impl->submit(
+            OpCode::Sync, &request,
+            decodeWith<std::string, SyncResponse>(std::move(done), [this](SyncResponse response) {
+                return m_impl->clientPath(response.path);
+            }));
     });
 }
 
@@ -1053,17 +1052,17 @@ void ZkClient::addWatch(std::string path, AddWatchMode mode, WatcherPtr watcher,
     m_impl->post([this, path = std::move(path), mode, watcher = std::move(watcher),
                   done = std::move(done)]() mutable {
         const AddWatchRequest request{m_impl->serverPath(path), mode};
-        m_impl->submit(OpCode::AddWatch, &request,
-                       [this, path, mode, watcher, done = std::move(done)](ZError err,
-                                                                          JuteReader*) {
-                           if (err == ZError::Ok) {
-                               m_impl->watches().add(mode == AddWatchMode::Persistent
-                                                         ? WatchKind::Persistent
-                                                         : WatchKind::PersistentRecursive,
-                                                     path, watcher);
-                           }
-                           done({err, {}});
-                       });
+        m_impl->submit(
+            OpCode::AddWatch, &request,
+            [this, path, mode, watcher, done = std::move(done)](ZError err, JuteReader*) {
+                if (err == ZError::Ok) {
+                    m_impl->watches().add(mode == AddWatchMode::Persistent
+                                              ? WatchKind::Persistent
+                                              : WatchKind::PersistentRecursive,
+                                          path, watcher);
+                }
+                done({err, {}});
+            });
     });
 }
 
@@ -1078,11 +1077,11 @@ void ZkClient::addAuth(std::string scheme, Bytes auth, Callback<Unit> done)
 void ZkClient::whoAmI(Callback<std::vector<ClientInfo>> done)
 {
     m_impl->post([this, done = std::move(done)]() mutable {
-        m_impl->submit<RequestHeader>(
-            OpCode::WhoAmI, nullptr,
-            decodeWith<std::vector<ClientInfo>, WhoAmIResponse>(
-                std::move(done),
-                [](WhoAmIResponse response) { return std::move(response.clientInfo); }));
+        m_impl->submit<RequestHeader>(OpCode::WhoAmI, nullptr,
+                                      decodeWith<std::vector<ClientInfo>, WhoAmIResponse>(
+                                          std::move(done), [](WhoAmIResponse response) {
+                                              return std::move(response.clientInfo);
+                                          }));
     });
 }
 

@@ -95,8 +95,7 @@ public:
     // NoNode when the node is absent.
     void exists(std::string path, WatcherPtr watcher, Callback<Stat> done);
     void getData(std::string path, WatcherPtr watcher, Callback<DataResult> done);
-    void setData(std::string path, OptionalBytes data, std::int32_t version,
-                 Callback<Stat> done);
+    void setData(std::string path, OptionalBytes data, std::int32_t version, Callback<Stat> done);
     void getAcl(std::string path, Callback<AclResult> done);
     void setAcl(std::string path, AclList acl, std::int32_t version, Callback<Stat> done);
     // getChildren (opcode 8; stat left zero) and getChildren2 (opcode 12, with stat).

@@ -79,9 +79,9 @@ private slots:
     void aclsAsZkCli()
     {
         QCOMPARE(formatAcl(zk::openAclUnsafe()), std::string("'world,'anyone\n: cdrwa\n"));
-        QCOMPARE(formatAcl({zk::Acl{zk::perms::All,
-                                    {"digest", "user:smGaoVKd/cQkjm7b88GyorAUz20="}}}),
-                 std::string("'digest,'user:smGaoVKd/cQkjm7b88GyorAUz20=\n: cdrwa\n"));
+        QCOMPARE(
+            formatAcl({zk::Acl{zk::perms::All, {"digest", "user:smGaoVKd/cQkjm7b88GyorAUz20="}}}),
+            std::string("'digest,'user:smGaoVKd/cQkjm7b88GyorAUz20=\n: cdrwa\n"));
         QCOMPARE(permString(zk::perms::Read), std::string("r"));
         std::string errors;
         QVERIFY(parseAcl("bad:acl", &errors).empty());
@@ -110,7 +110,8 @@ private slots:
                  std::string("Insufficient permission : /d"));
         QCOMPARE(errorMessage(zk::ZError::NoChildrenForEphemerals, "/b/eph/child"),
                  std::string("Ephemerals cannot have children: /b/eph/child"));
-        QCOMPARE(errorMessage(zk::ZError::InvalidAcl, "null"), std::string("Acl is not valid : null"));
+        QCOMPARE(errorMessage(zk::ZError::InvalidAcl, "null"),
+                 std::string("Acl is not valid : null"));
         QCOMPARE(errorMessage(zk::ZError::NoWatcher, "/zzz"),
                  std::string("KeeperErrorCode = No such watcher for /zzz"));
     }

@@ -133,9 +133,12 @@ private slots:
         auto acl = sync.getAcl(path);
         QVERIFY(acl.ok());
         QVERIFY(acl.value.acl == zk::openAclUnsafe());
-        QVERIFY(sync.setAcl(path, zk::readAclUnsafe(), 0).ok());
+        // A read-only leaf, so that cleanup can still delete it (delete needs the parent's ACL).
+        const std::string leaf = path + "-ro";
+        QVERIFY(sync.create(leaf, {}, zk::openAclUnsafe(), zk::CreateMode::Persistent).ok());
+        QVERIFY(sync.setAcl(leaf, zk::readAclUnsafe(), 0).ok());
         QCOMPARE(
-            sync.create(path + "/x", {}, zk::openAclUnsafe(), zk::CreateMode::Persistent).error,
+            sync.create(leaf + "/x", {}, zk::openAclUnsafe(), zk::CreateMode::Persistent).error,
             zk::ZError::NoAuth);
         QCOMPARE(sync.setAcl(path, {}, -1).error, zk::ZError::InvalidAcl);
         QCOMPARE(sync.sync(path).value, path);

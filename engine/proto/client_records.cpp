@@ -74,7 +74,6 @@ bool readMultiOpBody(JuteReader& r, OpCode type, MultiOpBody& body)
         readAlternative<CreateTtlRequest>(r, body);
         return true;
     case OpCode::Delete:
-    case OpCode::DeleteContainer:
         readAlternative<DeleteRequest>(r, body);
         return true;
     case OpCode::SetData:
@@ -101,12 +100,9 @@ bool readMultiResultBody(JuteReader& r, OpCode type, MultiResultBody& body)
         readAlternative<CreateResponse>(r, body);
         return true;
     case OpCode::Create2:
-    case OpCode::CreateTtl:
-    case OpCode::CreateContainer:
         readAlternative<Create2Response>(r, body);
         return true;
     case OpCode::Delete:
-    case OpCode::DeleteContainer:
     case OpCode::Check:
         body = EmptyResult{};
         return true;
@@ -142,7 +138,6 @@ bool multiOpFitsType(OpCode type, const MultiOpBody& body)
     case OpCode::CreateTtl:
         return std::holds_alternative<CreateTtlRequest>(body);
     case OpCode::Delete:
-    case OpCode::DeleteContainer:
         return std::holds_alternative<DeleteRequest>(body);
     case OpCode::SetData:
         return std::holds_alternative<SetDataRequest>(body);
@@ -163,11 +158,8 @@ bool multiResultFitsType(OpCode type, const MultiResultBody& body)
     case OpCode::Create:
         return std::holds_alternative<CreateResponse>(body);
     case OpCode::Create2:
-    case OpCode::CreateTtl:
-    case OpCode::CreateContainer:
         return std::holds_alternative<Create2Response>(body);
     case OpCode::Delete:
-    case OpCode::DeleteContainer:
     case OpCode::Check:
         return std::holds_alternative<EmptyResult>(body);
     case OpCode::SetData:

@@ -507,8 +507,9 @@ struct MultiHeader
 
 // One sub-operation of multi (14) or multiRead (22). `type` picks the record on the wire:
 // create/create2/createContainer -> CreateRequest, createTTL -> CreateTtlRequest,
-// delete/deleteContainer -> DeleteRequest, setData, check -> CheckVersionRequest,
-// getChildren, getData (MultiOperationRecord). The server decides which are allowed.
+// delete -> DeleteRequest, setData, check -> CheckVersionRequest, getChildren, getData
+// (MultiOperationRecord; any other type fails). The server decides which are allowed where:
+// multi takes writes and check, multiRead takes reads, and Apache rejects a mix.
 using MultiOpBody = std::variant<CreateRequest, CreateTtlRequest, DeleteRequest, SetDataRequest,
                                  CheckVersionRequest, GetChildrenRequest, GetDataRequest>;
 
@@ -537,10 +538,12 @@ struct EmptyResult
     bool operator==(const EmptyResult&) const = default;
 };
 
-// One sub-result: create -> CreateResponse, create2/createTTL/createContainer ->
-// Create2Response, delete/check -> EmptyResult, setData -> SetDataResponse,
-// getChildren -> GetChildrenResponse, getData -> GetDataResponse, error (-1) -> ErrorResponse.
-// The header's err is ErrorResponse.err for error results and 0 otherwise.
+// One sub-result, by type: create -> CreateResponse, create2 -> Create2Response,
+// delete/check -> EmptyResult, setData -> SetDataResponse, getChildren ->
+// GetChildrenResponse, getData -> GetDataResponse, error (-1) -> ErrorResponse. No other
+// type exists here: Java's MultiResponse rejects any other, so createTTL and createContainer
+// results travel as create2 and deleteContainer is never a client op. The header's err is
+// ErrorResponse.err for error results and 0 otherwise.
 using MultiResultBody = std::variant<EmptyResult, CreateResponse, Create2Response, SetDataResponse,
                                      GetChildrenResponse, GetDataResponse, ErrorResponse>;
 

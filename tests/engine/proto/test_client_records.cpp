@@ -418,7 +418,11 @@ private slots:
         response.results.push_back({zk::OpCode::Error, zk::ErrorResponse{-2}});
         checkRoundTrip(response, "MultiResponse all kinds");
 
-        // An unknown result type fails.
+        // A result type Java's MultiResponse does not know fails.
+        Bytes ttl = zk::encodeRecord(zk::MultiHeader{zk::OpCode::CreateTtl, false, 0});
+        append(ttl, zk::encodeRecord(zk::Create2Response{"/t", stat}));
+        append(ttl, zk::encodeRecord(zk::MultiHeader{zk::OpCode::Error, true, -1}));
+        QVERIFY(!zk::decodeRecord<zk::MultiResponse>(ttl));
         Bytes bad = zk::encodeRecord(zk::MultiHeader{zk::OpCode::Sync, false, 0});
         append(bad, zk::encodeRecord(zk::MultiHeader{zk::OpCode::Error, true, -1}));
         QVERIFY(!zk::decodeRecord<zk::MultiResponse>(bad));
@@ -429,9 +433,12 @@ private slots:
         QVERIFY(zk::multiOpFitsType(zk::OpCode::Create2, sampleCreate()));
         QVERIFY(!zk::multiOpFitsType(zk::OpCode::CreateTtl, sampleCreate()));
         QVERIFY(!zk::multiOpFitsType(zk::OpCode::Exists, zk::GetDataRequest{}));
+        QVERIFY(!zk::multiOpFitsType(zk::OpCode::DeleteContainer, zk::DeleteRequest{}));
         QVERIFY(zk::multiResultFitsType(zk::OpCode::Check, zk::EmptyResult{}));
         QVERIFY(!zk::multiResultFitsType(zk::OpCode::Create, zk::Create2Response{}));
-        QVERIFY(zk::multiResultFitsType(zk::OpCode::CreateTtl, zk::Create2Response{}));
+        QVERIFY(zk::multiResultFitsType(zk::OpCode::Create2, zk::Create2Response{}));
+        // Java clients know no createTTL/createContainer result types.
+        QVERIFY(!zk::multiResultFitsType(zk::OpCode::CreateTtl, zk::Create2Response{}));
     }
 
     void readResetsPreviousContents()

@@ -1,0 +1,113 @@
+// Proves the shell prints what zkCli 3.8 prints for a session against a live server
+// (ZOOLAB_TEST_SERVER=host:port); expected text captured from Debian's zkCli.sh.
+#include "cli/cli_shell.h"
+
+#include <QtTest>
+
+#include <mutex>
+
+using namespace zk::cli;
+
+class CliLiveTest : public QObject
+{
+    Q_OBJECT
+private:
+    std::mutex m_mutex;
+    std::string m_out;
+    std::string m_err;
+
+    CliSink sink()
+    {
+        return {[this](std::string_view t) {
+                    std::lock_guard lock(m_mutex);
+                    m_out += t;
+                },
+                [this](std::string_view t) {
+                    std::lock_guard lock(m_mutex);
+                    m_err += t;
+                }};
+    }
+    void clear()
+    {
+        std::lock_guard lock(m_mutex);
+        m_out.clear();
+        m_err.clear();
+    }
+
+private slots:
+    void session()
+    {
+        const std::string server = qEnvironmentVariable("ZOOLAB_TEST_SERVER").toStdString();
+        if (server.empty())
+            QSKIP("ZOOLAB_TEST_SERVER=host:port is not set; live CLI tests need a server");
+        CliShell shell(sink());
+        shell.connect(server);
+        QCOMPARE(m_out, "Connecting to " + server +
+                            "\n\nWATCHER::\n\nWatchedEvent state:SyncConnected type:None "
+                            "path:null\n");
+        const std::string root = "/zoolab-cli-test";
+        shell.execute("deleteall " + root);
+        clear();
+        QCOMPARE(shell.execute("create " + root + " hello"), CliStatus::Ok);
+        QCOMPARE(m_err, "Created " + root + "\n");
+        clear();
+        QCOMPARE(shell.execute("create " + root + " x"), CliStatus::Error);
+        QCOMPARE(m_err, "Node already exists: " + root + "\n");
+        clear();
+        shell.execute("get " + root);
+        QCOMPARE(m_out, std::string("hello\n"));
+        clear();
+        shell.execute("create " + root + "/e");
+        shell.execute("create -s " + root + "/s- data");
+        clear();
+        shell.execute("ls " + root);
+        QCOMPARE(m_out, std::string("[e, s-0000000001]\n"));
+        clear();
+        shell.execute("get -s " + root + "/e");
+        QVERIFY(m_out.rfind("null\ncZxid = 0x", 0) == 0);
+        QVERIFY(m_out.find("\nnumChildren = 0\n") != std::string::npos);
+        clear();
+        QCOMPARE(shell.execute("set -v 99 " + root + " w"), CliStatus::Error);
+        QCOMPARE(m_err, "version No is not valid : " + root + "\n");
+        clear();
+        shell.execute("ls -R " + root);
+        QCOMPARE(m_out, root + "\n" + root + "/e\n" + root + "/s-0000000001\n");
+        clear();
+        shell.execute("getAcl " + root);
+        QCOMPARE(m_out, std::string("'world,'anyone\n: cdrwa\n"));
+        clear();
+        shell.execute("get -w " + root);
+        shell.execute("set " + root + " changed");
+        QTRY_VERIFY(m_out.find("WatchedEvent state:SyncConnected type:NodeDataChanged path:" +
+                               root + "\n") != std::string::npos);
+        clear();
+        QCOMPARE(shell.execute("delete " + root), CliStatus::Error);
+        QCOMPARE(m_err, "Node not empty: " + root + "\n");
+        clear();
+        shell.execute("removewatches " + root);
+        QCOMPARE(m_err, "KeeperErrorCode = No such watcher for " + root + "\n");
+        clear();
+        shell.execute("sync " + root);
+        QCOMPARE(m_out, std::string("Sync is OK\n"));
+        clear();
+        shell.execute("getAllChildrenNumber " + root);
+        QCOMPARE(m_out, std::string("2\n"));
+        clear();
+        QCOMPARE(shell.execute("foo"), CliStatus::CommandNotFound);
+        QVERIFY(m_err.find("Command not found: Command not found foo\n") != std::string::npos);
+        clear();
+        QCOMPARE(shell.execute("deleteall " + root), CliStatus::Ok);
+        shell.execute("ls " + root);
+        QCOMPARE(m_err, "Node does not exist: " + root + "\n");
+        clear();
+        shell.execute("close");
+        QTRY_VERIFY(m_out.find("state:Closed") != std::string::npos);
+        clear();
+        shell.execute("ls /");
+        QCOMPARE(m_out, std::string("Not connected\n"));
+        QVERIFY(shell.prompt().find("(CLOSED)") != std::string::npos);
+    }
+};
+
+QTEST_APPLESS_MAIN(CliLiveTest)
+#include "test_cli_live.moc"

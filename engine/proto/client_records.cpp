@@ -8,21 +8,6 @@ namespace zk {
 
 namespace {
 
-void writeOptionalBuffer(JuteWriter& w, const std::optional<Bytes>& bytes)
-{
-    if (bytes)
-        w.writeBuffer(*bytes);
-    else
-        w.writeNullBuffer();
-}
-
-void writeOptionalString(JuteWriter& w, const std::optional<std::string>& text)
-{
-    if (text)
-        w.writeString(*text);
-    else
-        w.writeNullString();
-}
 
 void writeStrings(JuteWriter& w, const std::vector<std::string>& items)
 {
@@ -261,7 +246,7 @@ void WatcherEvent::read(JuteReader& r)
 void CreateRequest::write(JuteWriter& w) const
 {
     w.writeString(path);
-    writeOptionalBuffer(w, data);
+    w.writeOptionalBuffer(data);
     writeAclList(w, acl);
     w.writeInt(flags);
 }
@@ -277,7 +262,7 @@ void CreateRequest::read(JuteReader& r)
 void CreateTtlRequest::write(JuteWriter& w) const
 {
     w.writeString(path);
-    writeOptionalBuffer(w, data);
+    w.writeOptionalBuffer(data);
     writeAclList(w, acl);
     w.writeInt(flags);
     w.writeLong(ttl);
@@ -362,7 +347,7 @@ void GetDataRequest::read(JuteReader& r)
 
 void GetDataResponse::write(JuteWriter& w) const
 {
-    writeOptionalBuffer(w, data);
+    w.writeOptionalBuffer(data);
     stat.write(w);
 }
 
@@ -375,7 +360,7 @@ void GetDataResponse::read(JuteReader& r)
 void SetDataRequest::write(JuteWriter& w) const
 {
     w.writeString(path);
-    writeOptionalBuffer(w, data);
+    w.writeOptionalBuffer(data);
     w.writeInt(version);
 }
 
@@ -700,9 +685,9 @@ void WhoAmIResponse::read(JuteReader& r)
 
 void ReconfigRequest::write(JuteWriter& w) const
 {
-    writeOptionalString(w, joiningServers);
-    writeOptionalString(w, leavingServers);
-    writeOptionalString(w, newMembers);
+    w.writeOptionalString(joiningServers);
+    w.writeOptionalString(leavingServers);
+    w.writeOptionalString(newMembers);
     w.writeLong(curConfigId);
 }
 

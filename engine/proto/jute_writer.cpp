@@ -37,6 +37,22 @@ void JuteWriter::writeNullBuffer()
     writeInt(-1);
 }
 
+void JuteWriter::writeOptionalBuffer(const std::optional<std::vector<std::uint8_t>>& bytes)
+{
+    if (bytes)
+        writeBuffer(*bytes);
+    else
+        writeNullBuffer();
+}
+
+void JuteWriter::writeOptionalString(const std::optional<std::string>& text)
+{
+    if (text)
+        writeString(*text);
+    else
+        writeNullString();
+}
+
 void JuteWriter::writeString(std::string_view text)
 {
     writeInt(static_cast<std::int32_t>(text.size()));

@@ -20,6 +20,9 @@ public:
     void writeByte(std::uint8_t value);
     void writeBuffer(std::span<const std::uint8_t> bytes);
     void writeNullBuffer();
+    // nullopt writes the null marker (-1).
+    void writeOptionalBuffer(const std::optional<std::vector<std::uint8_t>>& bytes);
+    void writeOptionalString(const std::optional<std::string>& text);
     void writeString(std::string_view text);
     void writeNullString();
     void writeRaw(std::span<const std::uint8_t> bytes);

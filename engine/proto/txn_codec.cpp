@@ -59,7 +59,7 @@ std::optional<TxnBody> readBody(OpCode type, JuteReader& r, BodyForm form, std::
     case OpCode::Create2: {
         CreateTxn txn;
         txn.path = r.readString();
-        txn.data = r.readBuffer();
+        txn.data = r.readOptionalBuffer();
         txn.acl = readAclList(r);
         txn.ephemeral = r.readBool();
         // CreateTxnV0 predates parentCVersion; SerializeUtils stores -1 in its place.
@@ -69,7 +69,7 @@ std::optional<TxnBody> readBody(OpCode type, JuteReader& r, BodyForm form, std::
     case OpCode::CreateContainer: {
         CreateContainerTxn txn;
         txn.path = r.readString();
-        txn.data = r.readBuffer();
+        txn.data = r.readOptionalBuffer();
         txn.acl = readAclList(r);
         txn.parentCVersion = r.readInt();
         return txn;
@@ -77,7 +77,7 @@ std::optional<TxnBody> readBody(OpCode type, JuteReader& r, BodyForm form, std::
     case OpCode::CreateTtl: {
         CreateTtlTxn txn;
         txn.path = r.readString();
-        txn.data = r.readBuffer();
+        txn.data = r.readOptionalBuffer();
         txn.acl = readAclList(r);
         txn.parentCVersion = r.readInt();
         txn.ttl = r.readLong();
@@ -90,7 +90,7 @@ std::optional<TxnBody> readBody(OpCode type, JuteReader& r, BodyForm form, std::
     case OpCode::Reconfig: {
         SetDataTxn txn;
         txn.path = r.readString();
-        txn.data = r.readBuffer();
+        txn.data = r.readOptionalBuffer();
         txn.version = r.readInt();
         return txn;
     }
@@ -183,7 +183,7 @@ struct BodyWriter
     void operator()(const CreateTxn& txn) const
     {
         w.writeString(txn.path);
-        w.writeBuffer(txn.data);
+        w.writeOptionalBuffer(txn.data);
         writeAclList(w, txn.acl);
         w.writeBool(txn.ephemeral);
         w.writeInt(txn.parentCVersion);
@@ -191,14 +191,14 @@ struct BodyWriter
     void operator()(const CreateContainerTxn& txn) const
     {
         w.writeString(txn.path);
-        w.writeBuffer(txn.data);
+        w.writeOptionalBuffer(txn.data);
         writeAclList(w, txn.acl);
         w.writeInt(txn.parentCVersion);
     }
     void operator()(const CreateTtlTxn& txn) const
     {
         w.writeString(txn.path);
-        w.writeBuffer(txn.data);
+        w.writeOptionalBuffer(txn.data);
         writeAclList(w, txn.acl);
         w.writeInt(txn.parentCVersion);
         w.writeLong(txn.ttl);
@@ -207,7 +207,7 @@ struct BodyWriter
     void operator()(const SetDataTxn& txn) const
     {
         w.writeString(txn.path);
-        w.writeBuffer(txn.data);
+        w.writeOptionalBuffer(txn.data);
         w.writeInt(txn.version);
     }
     void operator()(const SetAclTxn& txn) const

@@ -199,7 +199,7 @@ private slots:
         append(bytes, w.take());
         const auto decoded = zk::decodeTxn(bytes);
         QVERIFY(decoded.has_value());
-        QVERIFY(std::get<zk::SetDataTxn>(decoded->txn.body).data.empty());
+        QVERIFY(!std::get<zk::SetDataTxn>(decoded->txn.body).data.has_value());
     }
 
     void truncationFails()

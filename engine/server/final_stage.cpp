@@ -7,6 +7,7 @@
 #include "server/server_core.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace zk {
 
@@ -344,10 +345,17 @@ static ZError serveRead(ServerCore& core, DataTree& tree, const std::vector<Id>&
         return ZError::Ok;
     }
     case OpCode::WhoAmI: {
-        body.writeInt(static_cast<std::int32_t>(authIds.size()));
-        for (const Id& id : authIds) {
+        // Authenticated ids first, then the connection's ip id, each with the user name its
+        // provider reports (a digest id shows only the part before the colon).
+        std::vector<Id> ordered;
+        std::copy_if(authIds.begin(), authIds.end(), std::back_inserter(ordered),
+                     [](const Id& id) { return id.scheme != "ip"; });
+        std::copy_if(authIds.begin(), authIds.end(), std::back_inserter(ordered),
+                     [](const Id& id) { return id.scheme == "ip"; });
+        body.writeInt(static_cast<std::int32_t>(ordered.size()));
+        for (const Id& id : ordered) {
             body.writeString(id.scheme);
-            body.writeString(id.id);
+            body.writeString(id.scheme == "digest" ? id.id.substr(0, id.id.find(':')) : id.id);
         }
         return ZError::Ok;
     }

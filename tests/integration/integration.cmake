@@ -38,11 +38,13 @@ file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/integration-tmp)
 # java-shim/java. TestReadOnlyMode::test_read_only also flakes on Apache (it waits only 6 s),
 # so that one failure alone does not fail the test.
 if(zoolab_kazoo_found AND ZOOLAB_JAVA)
+  # Standalone until the quorum issue lands: one zoolab-server, known gaps listed (with the
+  # issue that closes each) in kazoo-expected-failures-standalone.txt.
   add_test(NAME integration_kazoo
-    COMMAND ${ZOOLAB_BASH} ${ZOOLAB_INTEGRATION_DIR}/run-kazoo-suite.sh zoolab 3)
+    COMMAND ${ZOOLAB_BASH} ${ZOOLAB_INTEGRATION_DIR}/run-kazoo-suite.sh zoolab 1)
   set_tests_properties(integration_kazoo PROPERTIES
-    LABELS "integration" TIMEOUT 1800 RUN_SERIAL TRUE
-    ENVIRONMENT "${zoolab_integration_env};KAZOO_TIMEOUT=1700;KAZOO_ALLOW_FAIL=test_connection.py::TestReadOnlyMode::test_read_only")
+    LABELS "integration" TIMEOUT 900 RUN_SERIAL TRUE
+    ENVIRONMENT "${zoolab_integration_env};KAZOO_TIMEOUT=800;KAZOO_EXPECTED_FAILURES=${ZOOLAB_INTEGRATION_DIR}/kazoo-expected-failures-standalone.txt")
 endif()
 
 # zkCli.sh transcript versus expected/zkcli-session.txt (recorded from Apache 3.8.0).

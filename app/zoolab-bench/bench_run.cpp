@@ -67,7 +67,8 @@ public:
     bool waitConnected()
     {
         client::SyncClient sync(*m_client);
-        return sync.waitConnected(std::chrono::milliseconds(10000)) == client::SessionState::Connected;
+        return sync.waitConnected(std::chrono::milliseconds(10000)) ==
+               client::SessionState::Connected;
     }
 
     // The times are set before the first request is posted to the client thread, which
@@ -95,18 +96,15 @@ private:
         }
         ++m_inFlight;
         const int key = static_cast<int>(m_random() % static_cast<std::uint64_t>(m_options.keys));
-        const bool read = std::uniform_real_distribution<double>(0, 1)(m_random) <
-                          m_options.readRatio;
+        const bool read =
+            std::uniform_real_distribution<double>(0, 1)(m_random) < m_options.readRatio;
         if (read) {
-            m_client->getData(keyPath(m_options, key), nullptr,
-                              [this, now](client::Result<client::DataResult> result) {
-                                  done(now, result.ok());
-                              });
+            m_client->getData(
+                keyPath(m_options, key), nullptr,
+                [this, now](client::Result<client::DataResult> result) { done(now, result.ok()); });
         } else {
             m_client->setData(keyPath(m_options, key), m_value, -1,
-                              [this, now](client::Result<Stat> result) {
-                                  done(now, result.ok());
-                              });
+                              [this, now](client::Result<Stat> result) { done(now, result.ok()); });
         }
     }
 
@@ -188,7 +186,8 @@ BenchResult runBench(const BenchOptions& options)
     std::int64_t total = 0;
     for (std::int64_t us : all)
         total += us;
-    result.meanMs = all.empty() ? 0 : static_cast<double>(total) / 1000.0 / static_cast<double>(all.size());
+    result.meanMs =
+        all.empty() ? 0 : static_cast<double>(total) / 1000.0 / static_cast<double>(all.size());
     return result;
 }
 

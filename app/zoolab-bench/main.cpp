@@ -37,8 +37,7 @@ int main(int argc, char** argv)
             "{} sessions x {} outstanding, {:.0f}% reads, {} B values, {:.1f} s\n",
             options.sessions, options.outstanding, options.readRatio * 100, options.valueBytes,
             options.durationSeconds);
-        std::cout << fmt::format("ops/s: {:.0f}  errors: {}\n", result.opsPerSecond,
-                                 result.errors);
+        std::cout << fmt::format("ops/s: {:.0f}  errors: {}\n", result.opsPerSecond, result.errors);
         std::cout << fmt::format("latency ms: p50 {:.3f}  p99 {:.3f}  p999 {:.3f}  max {:.3f}\n",
                                  result.p50Ms, result.p99Ms, result.p999Ms, result.maxMs);
         nlohmann::json line = {{"label", label},

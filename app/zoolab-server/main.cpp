@@ -65,8 +65,7 @@ int main(int argc, char** argv)
     std::string configPath;
     std::string logFile;
     std::string logLevel = "info";
-    app.add_option("config", configPath, "zoo.cfg to run (Apache ZooKeeper's format)")
-        ->required();
+    app.add_option("config", configPath, "zoo.cfg to run (Apache ZooKeeper's format)")->required();
     app.add_option("--log-file", logFile,
                    "also log to this file (default: <dataLogDir>/zoolab-server.log)");
     app.add_option("--log-level", logLevel, "trace, debug, info, warn, error")

@@ -24,8 +24,9 @@ ClientConnection::ClientConnection(ServerHost& host, tcp::socket socket, Connect
 
 void ClientConnection::start()
 {
-    asio::co_spawn(m_socket.get_executor(), [self = shared_from_this()] { return self->readLoop(); },
-                   asio::detached);
+    asio::co_spawn(
+        m_socket.get_executor(), [self = shared_from_this()] { return self->readLoop(); },
+        asio::detached);
 }
 
 asio::awaitable<void> ClientConnection::readLoop()

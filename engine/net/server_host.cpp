@@ -109,8 +109,8 @@ asio::awaitable<void> ServerHost::acceptLoop()
 {
     for (;;) {
         boost::system::error_code ec;
-        tcp::socket socket = co_await m_acceptor.async_accept(
-            asio::redirect_error(asio::use_awaitable, ec));
+        tcp::socket socket =
+            co_await m_acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
         if (ec) {
             if (ec == asio::error::operation_aborted || !m_acceptor.is_open())
                 co_return;

@@ -172,7 +172,8 @@ void ServerCore::replyRead(Pending& pending)
                     MultiHeader{op.type, false, 0}.write(body);
                     body.writeRaw(sub.bytes());
                 } else {
-                    MultiHeader{OpCode::Error, false, static_cast<std::int32_t>(subErr)}.write(body);
+                    MultiHeader{OpCode::Error, false, static_cast<std::int32_t>(subErr)}.write(
+                        body);
                     body.writeInt(static_cast<std::int32_t>(subErr));
                 }
             }
@@ -324,10 +325,9 @@ static ZError serveRead(ServerCore& core, DataTree& tree, const std::vector<Id>&
         if (!request)
             return ZError::MarshallingError;
         const WatcherType watcherType = request->type;
-        const bool found =
-            type == OpCode::CheckWatches
-                ? tree.watches().containsWatcher(request->path, watcherType, watcher)
-                : tree.watches().removeWatcher(request->path, watcherType, watcher);
+        const bool found = type == OpCode::CheckWatches
+                               ? tree.watches().containsWatcher(request->path, watcherType, watcher)
+                               : tree.watches().removeWatcher(request->path, watcherType, watcher);
         return found ? ZError::Ok : ZError::NoWatcher;
     }
     case OpCode::AddWatch: {

@@ -35,21 +35,34 @@ std::string versionLine()
 std::string opName(OpCode op)
 {
     switch (op) {
-    case OpCode::Ping: return "PING";
-    case OpCode::Create: return "CREA";
-    case OpCode::Create2: return "CREA";
-    case OpCode::Delete: return "DELE";
-    case OpCode::Exists: return "EXIS";
-    case OpCode::GetData: return "GETD";
-    case OpCode::SetData: return "SETD";
+    case OpCode::Ping:
+        return "PING";
+    case OpCode::Create:
+        return "CREA";
+    case OpCode::Create2:
+        return "CREA";
+    case OpCode::Delete:
+        return "DELE";
+    case OpCode::Exists:
+        return "EXIS";
+    case OpCode::GetData:
+        return "GETD";
+    case OpCode::SetData:
+        return "SETD";
     case OpCode::GetChildren:
-    case OpCode::GetChildren2: return "GETC";
-    case OpCode::Multi: return "MULT";
-    case OpCode::Sync: return "SYNC";
+    case OpCode::GetChildren2:
+        return "GETC";
+    case OpCode::Multi:
+        return "MULT";
+    case OpCode::Sync:
+        return "SYNC";
     case OpCode::SetWatches:
-    case OpCode::SetWatches2: return "SETW";
-    case OpCode::CloseSession: return "CLOSE";
-    default: return "NA";
+    case OpCode::SetWatches2:
+        return "SETW";
+    case OpCode::CloseSession:
+        return "CLOSE";
+    default:
+        return "NA";
     }
 }
 

@@ -2,10 +2,9 @@
 
 #include "core/assert.h"
 #include "data/acl_check.h"
+#include "data/ephemeral_type.h"
 #include "data/path_utils.h"
 #include "proto/client_records.h"
-#include "proto/client_records.h"
-#include "data/ephemeral_type.h"
 
 #include <fmt/format.h>
 
@@ -66,8 +65,7 @@ std::vector<std::uint8_t> encodeMultiOpBody(const MultiOp& op)
 
 PrepStage::PrepStage(const DataTree& tree, const ServerCoreConfig& config)
     : m_tree(tree), m_config(config)
-{
-}
+{}
 
 bool PrepStage::isWrite(OpCode type)
 {
@@ -398,8 +396,7 @@ ZError PrepStage::prepOne(const Context& ctx, OpCode type, std::span<const std::
     return err;
 }
 
-std::optional<LoggedTxn> PrepStage::prepare(const Request& request, Zxid zxid,
-                                            std::int64_t wallMs)
+std::optional<LoggedTxn> PrepStage::prepare(const Request& request, Zxid zxid, std::int64_t wallMs)
 {
     const Context ctx{request, zxid, wallMs};
     if (request.type == OpCode::Multi)
@@ -430,8 +427,7 @@ std::optional<LoggedTxn> PrepStage::prepMulti(const Context& ctx)
     for (const MultiOp& op : multi->ops) {
         if (failed) {
             result.txns.push_back(Txn{
-                OpCode::Error,
-                ErrorTxn{static_cast<std::int32_t>(ZError::RuntimeInconsistency)}});
+                OpCode::Error, ErrorTxn{static_cast<std::int32_t>(ZError::RuntimeInconsistency)}});
             continue;
         }
         const std::vector<std::uint8_t> body = encodeMultiOpBody(op);

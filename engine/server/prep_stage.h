@@ -82,8 +82,8 @@ private:
     ZError prepSetData(const Context& ctx, std::span<const std::uint8_t> body, Txn& txn);
     ZError prepSetAcl(const Context& ctx, std::span<const std::uint8_t> body, Txn& txn);
     ZError prepCheck(const Context& ctx, std::span<const std::uint8_t> body, Txn& txn);
-    ZError prepOne(const Context& ctx, OpCode type, std::span<const std::uint8_t> body,
-                   Txn& txn, bool& malformed);
+    ZError prepOne(const Context& ctx, OpCode type, std::span<const std::uint8_t> body, Txn& txn,
+                   bool& malformed);
     std::optional<LoggedTxn> prepMulti(const Context& ctx);
 
     // ChangeRecord for path from outstanding changes or the tree; nullopt means NoNode.

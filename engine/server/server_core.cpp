@@ -235,8 +235,7 @@ void ServerCore::handleAuth(ConnectionId connection, ConnectionInfo& info,
         info.authIds.end())
         info.authIds.push_back(Id{"digest", digest});
     if (!m_config.superDigest.empty() && digest == m_config.superDigest &&
-        std::find(info.authIds.begin(), info.authIds.end(), Id{"super", ""}) ==
-            info.authIds.end())
+        std::find(info.authIds.begin(), info.authIds.end(), Id{"super", ""}) == info.authIds.end())
         info.authIds.push_back(Id{"super", ""});
     sendReply(connection, xids::Auth, 0, ZError::Ok, {});
 }

@@ -79,7 +79,13 @@ public:
     std::int64_t tickCount() const { return m_tickCount; }
 
 private:
-    enum class PendingKind { Request, Connect, Expire, Internal };
+    enum class PendingKind
+    {
+        Request,
+        Connect,
+        Expire,
+        Internal
+    };
 
     struct Pending
     {

@@ -11,8 +11,7 @@ constexpr std::uint64_t kMask = (1ULL << 48) - 1;
 
 JavaRandom::JavaRandom(std::int64_t seed)
     : m_seed((static_cast<std::uint64_t>(seed) ^ kMultiplier) & kMask)
-{
-}
+{}
 
 std::int32_t JavaRandom::next(int bits)
 {

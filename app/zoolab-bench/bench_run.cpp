@@ -144,6 +144,13 @@ double percentileMs(const std::vector<std::int64_t>& sorted, double fraction)
 
 } // namespace
 
+double populate(const BenchOptions& options)
+{
+    const auto start = Clock::now();
+    prepareKeys(options);
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
 BenchResult runBench(const BenchOptions& options)
 {
     prepareKeys(options);

@@ -35,6 +35,9 @@ struct BenchResult
     double meanMs = 0;
 };
 
+// Creates root and its keys if missing; returns the seconds it took.
+double populate(const BenchOptions& options);
+
 // Creates root and its keys if missing, runs the load, and returns the figures measured
 // after the warm-up. Throws std::runtime_error if the ensemble cannot be reached.
 BenchResult runBench(const BenchOptions& options);

@@ -27,11 +27,20 @@ int main(int argc, char** argv)
     app.add_option("-d,--duration", options.durationSeconds, "seconds measured");
     app.add_option("--root", options.root, "parent znode of the keys");
     app.add_option("--seed", options.seed, "random seed");
+    bool populateOnly = false;
+    app.add_flag("--populate-only", populateOnly,
+                 "create the root and --keys znodes of --value-size bytes, then exit");
     std::string label;
     app.add_option("--label", label, "a name echoed in the JSON line");
     CLI11_PARSE(app, argc, argv);
 
     try {
+        if (populateOnly) {
+            const double seconds = zk::bench::populate(options);
+            std::cout << fmt::format("created {} znodes of {} B under {} in {:.2f} s\n",
+                                     options.keys, options.valueBytes, options.root, seconds);
+            return 0;
+        }
         const auto result = zk::bench::runBench(options);
         std::cout << fmt::format(
             "{} sessions x {} outstanding, {:.0f}% reads, {} B values, {:.1f} s\n",

@@ -52,8 +52,8 @@ java -cp "$ZK_JAVA_CLASSPATH_DEFAULT" org.apache.zookeeper.server.ZooKeeperServe
     "$work/ap/zoo.cfg" >"$work/ap/out.log" 2>&1 &
 pids+=($!)
 ap_pid=$!
-wait_for_srvr "$zl_port" 30
-wait_for_srvr "$ap_port" 60
+if ! wait_for_srvr "$zl_port" 30; then echo "zoolab-server did not start" >&2; exit 1; fi
+if ! wait_for_srvr "$ap_port" 60; then echo "Apache ZooKeeper did not start" >&2; exit 1; fi
 sleep 2
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.2f", a / b }'; }

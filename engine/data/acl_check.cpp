@@ -239,7 +239,8 @@ bool checkAcl(const AclList& acl, std::int32_t perm, const std::vector<Id>& auth
     return false;
 }
 
-std::optional<AclList> fixupAcl(const AclList& acl, const std::vector<Id>& authIds)
+std::optional<AclList> fixupAcl(const AclList& acl, const std::vector<Id>& authIds,
+                                bool saslEnabled)
 {
     AclList unique;
     for (const Acl& entry : acl) {
@@ -271,6 +272,8 @@ std::optional<AclList> fixupAcl(const AclList& acl, const std::vector<Id>& authI
         } else if (id.scheme == "ip") {
             if (!isValidIpAcl(id.id))
                 return std::nullopt;
+            fixed.push_back(entry);
+        } else if (id.scheme == "sasl" && saslEnabled) {
             fixed.push_back(entry);
         } else {
             return std::nullopt;

@@ -36,6 +36,9 @@ bool isValidDigestAcl(std::string_view id);
 // world:anyone is kept; each "auth" entry becomes one entry per authenticated id
 // (digest and other authenticating schemes, never ip or super) and is invalid if there is
 // none; digest ids must be "user:hash"; ip ids must parse; any other scheme is invalid.
-std::optional<AclList> fixupAcl(const AclList& acl, const std::vector<Id>& authIds);
+// saslEnabled: the "sasl" scheme is registered (SASLAuthenticationProvider), so its ids are
+// valid ACL entries.
+std::optional<AclList> fixupAcl(const AclList& acl, const std::vector<Id>& authIds,
+                                bool saslEnabled = false);
 
 } // namespace zk

@@ -1,6 +1,9 @@
 #include "net/server_options.h"
 
+#include "server/sasl_digest_md5.h"
+
 #include <charconv>
+#include <random>
 
 namespace zk {
 
@@ -41,6 +44,17 @@ ServerHostOptions hostOptionsFrom(const ServerConfig& config)
     options.dataDir = config.dataDir;
     options.dataLogDir = config.dataLogDir.empty() ? config.dataDir : config.dataLogDir;
     options.readOnlyMode = false;
+    if (auto jaas = config.systemProperty("java.security.auth.login.config")) {
+        if (auto users = readJaasServerUsers(*jaas))
+            options.core.saslUsers = std::move(*users);
+    }
+    for (const auto& [name, value] : config.systemProperties) {
+        if (name.rfind("zookeeper.authProvider.", 0) == 0 &&
+            value.find("SASLAuthenticationProvider") != std::string::npos)
+            options.core.saslEnabled = true;
+    }
+    options.core.saslEnabled = options.core.saslEnabled || !options.core.saslUsers.empty();
+    options.core.nonceSeed = (std::uint64_t{std::random_device{}()} << 32) | std::random_device{}();
     return options;
 }
 

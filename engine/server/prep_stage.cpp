@@ -186,7 +186,8 @@ ZError PrepStage::prepCreate(const Context& ctx, OpCode type, std::span<const st
     // validatePathForCreate keeps the text before the last slash; "/a" has parent "".
     const std::string parentKey = path.substr(0, slash);
 
-    auto fixed = fixupAcl(acl, ctx.request.authIds ? *ctx.request.authIds : std::vector<Id>{});
+    auto fixed = fixupAcl(acl, ctx.request.authIds ? *ctx.request.authIds : std::vector<Id>{},
+                          m_config.saslEnabled);
     if (!fixed)
         return ZError::InvalidAcl;
     auto parent = recordFor(parentKey.empty() ? std::string("/") : parentKey);
@@ -321,7 +322,8 @@ ZError PrepStage::prepSetAcl(const Context& ctx, std::span<const std::uint8_t> b
     if (validatePath(request->path) != ZError::Ok)
         return ZError::BadArguments;
     auto fixed =
-        fixupAcl(request->acl, ctx.request.authIds ? *ctx.request.authIds : std::vector<Id>{});
+        fixupAcl(request->acl, ctx.request.authIds ? *ctx.request.authIds : std::vector<Id>{},
+                 m_config.saslEnabled);
     if (!fixed)
         return ZError::InvalidAcl;
     auto node = recordFor(request->path);

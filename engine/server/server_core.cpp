@@ -5,6 +5,7 @@
 #include "proto/client_records.h"
 #include "server/session_password.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -29,7 +30,7 @@ std::string hostOf(const std::string& remoteAddress)
 ServerCore::ServerCore(ServerCoreConfig config, DataTree tree, std::int64_t wallMs)
     : m_config(std::move(config)), m_tree(std::move(tree)),
       m_sessions(m_config.sid, m_config.tickTimeMs), m_prep(m_tree, m_config), m_nowMs(wallMs),
-      m_lastContainerCheckMs(wallMs)
+      m_lastContainerCheckMs(wallMs), m_nonceRandom(m_config.nonceSeed)
 {
     m_sessions.initializeNextSessionId(wallMs);
     m_lastDurable = m_tree.lastProcessedZxid();
@@ -240,6 +241,32 @@ void ServerCore::handleAuth(ConnectionId connection, ConnectionInfo& info,
     sendReply(connection, xids::Auth, 0, ZError::Ok, {});
 }
 
+void ServerCore::handleSasl(ConnectionId connection, ConnectionInfo& info, Xid xid,
+                            std::span<const std::uint8_t> body)
+{
+    auto request = decodeRecord<GetSaslRequest>(body, m_config.maxBufferBytes);
+    if (!request || m_config.saslUsers.empty()) {
+        sendReply(connection, xid, 0, ZError::AuthFailed, {}, true);
+        return;
+    }
+    if (!info.sasl) {
+        const std::string nonce = fmt::format("{:016x}{:016x}", m_nonceRandom(), m_nonceRandom());
+        info.sasl = std::make_shared<DigestMd5Server>(&m_config.saslUsers, nonce);
+    }
+    const std::string token(request->token.begin(), request->token.end());
+    auto reply = info.sasl->step(token);
+    if (!reply) {
+        spdlog::info("SASL authentication failed for {}", info.remoteAddress);
+        sendReply(connection, xid, 0, ZError::AuthFailed, {}, true);
+        return;
+    }
+    if (info.sasl->complete())
+        info.authIds.push_back(Id{"sasl", info.sasl->authorizationId()});
+    JuteWriter writer;
+    SetSaslResponse{std::move(*reply)}.write(writer);
+    sendReply(connection, xid, 0, ZError::Ok, writer.bytes());
+}
+
 void ServerCore::handleRequest(ConnectionId connection, ConnectionInfo& info,
                                std::span<const std::uint8_t> payload)
 {
@@ -259,6 +286,10 @@ void ServerCore::handleRequest(ConnectionId connection, ConnectionInfo& info,
 
     if (type == OpCode::Auth) {
         handleAuth(connection, info, body);
+        return;
+    }
+    if (type == OpCode::Sasl) {
+        handleSasl(connection, info, header.xid, body);
         return;
     }
     Pending pending;

@@ -15,12 +15,15 @@
 #include "data/data_tree.h"
 #include "proto/client_records.h"
 #include "server/prep_stage.h"
+#include "server/sasl_digest_md5.h"
 #include "server/server_types.h"
 #include "server/session_tracker.h"
 
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
+#include <random>
 #include <span>
 #include <string>
 #include <vector>
@@ -43,6 +46,7 @@ public:
         Zxid lastZxid = 0;
         Xid lastXid = 0;
         OpCode lastOp = OpCode::Error;
+        std::shared_ptr<DigestMd5Server> sasl; // an exchange in progress or done
     };
 
     struct Counters
@@ -106,6 +110,8 @@ private:
                        std::span<const std::uint8_t> payload);
     void handleAuth(ConnectionId connection, ConnectionInfo& info,
                     std::span<const std::uint8_t> body);
+    void handleSasl(ConnectionId connection, ConnectionInfo& info, Xid xid,
+                    std::span<const std::uint8_t> body);
     void enqueueTxn(Pending pending, LoggedTxn txn);
     void release();
     void complete(Pending& pending);
@@ -134,6 +140,7 @@ private:
     std::int64_t m_nowMs = 0;
     std::int64_t m_tickCount = 0;
     std::int64_t m_lastContainerCheckMs = 0;
+    std::mt19937_64 m_nonceRandom;
 };
 
 } // namespace zk

@@ -5,6 +5,7 @@
 #include "data/txn.h"
 
 #include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -28,6 +29,12 @@ struct ServerCoreConfig
     bool closeSessionTxnEnabled = true;
     std::int64_t containerCheckIntervalMs = 60000;
     std::int32_t maxClientConnectionsPerHost = 60;
+    // SASL DIGEST-MD5 users (JAAS Server section) and whether the "sasl" ACL scheme is
+    // known (SASLAuthenticationProvider registered or JAAS configured).
+    std::map<std::string, std::string> saslUsers;
+    bool saslEnabled = false;
+    // Seeds SASL nonces; the driver passes an unpredictable value.
+    std::uint64_t nonceSeed = 0;
 };
 
 // A frame for one connection (the 4-byte length prefix included). closeAfter closes the

@@ -126,9 +126,9 @@ void DataTree::addSpecialNodes()
         node.data.emplace();
         m_nodes.emplace(std::string(path), std::move(node));
     }
-    m_nodes.find(rootPath)->second.children.emplace(rawChild(procPath));
-    m_nodes.find(procPath)->second.children.emplace(rawChild(quotaPath));
-    m_nodes.find(procPath)->second.children.emplace(rawChild(configPath));
+    m_nodes.find(rootPath)->second.children.insert(rawChild(m_nodes.find(procPath)->first));
+    m_nodes.find(procPath)->second.children.insert(rawChild(m_nodes.find(quotaPath)->first));
+    m_nodes.find(procPath)->second.children.insert(rawChild(m_nodes.find(configPath)->first));
     setAcl(configPath, readAclUnsafe(), -1, nullptr);
     m_dataSize = 0;
     m_digest = 0;
@@ -320,8 +320,6 @@ ZError DataTree::createNode(std::string_view path, std::optional<std::vector<std
         parent->stat.cversion = parentCVersion;
         parent->stat.pzxid = zxid;
     }
-    parent->children.emplace(rawChild(path));
-    m_digest = wrapAdd(m_digest, nodeDigest(parentKey, *parent));
 
     DataNode child;
     child.data = std::move(data);
@@ -329,6 +327,9 @@ ZError DataTree::createNode(std::string_view path, std::optional<std::vector<std
     child.stat = createStat(zxid, time, ephemeralOwner);
     const auto [it, inserted] = m_nodes.emplace(std::string(path), std::move(child));
     ZK_ASSERT(inserted);
+    // The parent's entry views the child's key, which lives as long as the child.
+    parent->children.insert(rawChild(it->first));
+    m_digest = wrapAdd(m_digest, nodeDigest(parentKey, *parent));
     m_dataSize += nodeSize(path, it->second);
     m_digest = wrapAdd(m_digest, nodeDigest(path, it->second));
     indexNode(it->first, ephemeralOwner);
@@ -352,9 +353,7 @@ ZError DataTree::deleteNode(std::string_view path, Zxid zxid)
     if (parent == nullptr)
         return ZError::NoNode;
     m_digest = wrapSub(m_digest, nodeDigest(parentKey, *parent));
-    const auto childIt = parent->children.find(std::string(rawChild(path)));
-    if (childIt != parent->children.end())
-        parent->children.erase(childIt);
+    parent->children.erase(rawChild(path));
     if (zxid > parent->stat.pzxid)
         parent->stat.pzxid = zxid;
     m_digest = wrapAdd(m_digest, nodeDigest(parentKey, *parent));
@@ -376,9 +375,9 @@ ZError DataTree::deleteNode(std::string_view path, Zxid zxid)
     return ZError::Ok;
 }
 
-ZError DataTree::setData(std::string_view path, const std::optional<std::vector<std::uint8_t>>& data,
-                         std::int32_t version, Zxid zxid, std::int64_t time,
-                         std::optional<Stat>* out)
+ZError DataTree::setData(std::string_view path,
+                         const std::optional<std::vector<std::uint8_t>>& data, std::int32_t version,
+                         Zxid zxid, std::int64_t time, std::optional<Stat>* out)
 {
     DataNode* found = findNode(path);
     if (found == nullptr)
@@ -732,7 +731,7 @@ bool DataTree::finishRestore()
         DataNode* parent = findNode(rawParent(path));
         if (parent == nullptr)
             return false;
-        parent->children.emplace(rawChild(path));
+        parent->children.insert(rawChild(path));
         indexNode(path, current.stat.ephemeralOwner);
     }
     m_acls.purgeUnused();

@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "core/ids.h"
 #include "data/acl_cache.h"
+#include "data/child_names.h"
 #include "data/stat.h"
 #include "data/txn.h"
 #include "data/watch_manager.h"
@@ -37,7 +38,7 @@ struct DataNode
     std::int64_t aclId = AclCache::openAclUnsafeId;
     StatPersisted stat;
     // Child names (not paths). Rebuilt by finishRestore; not part of the snapshot.
-    std::set<std::string> children;
+    ChildNames children;
 };
 
 // The outcome of one txn (as DataTree.ProcessTxnResult). For a multi, `multiResult` holds

@@ -132,9 +132,10 @@ std::int64_t countDescendants(const DataTree& tree, const std::string& path)
         const DataNode* node = tree.node(current);
         if (node == nullptr)
             continue;
-        for (const std::string& child : node->children) {
+        for (const std::string_view child : node->children) {
             ++total;
-            stack.push_back(current == "/" ? "/" + child : current + "/" + child);
+            std::string childPath = current == "/" ? std::string() : current;
+            stack.push_back(childPath.append("/").append(child));
         }
     }
     return total;
@@ -242,7 +243,7 @@ static ZError serveRead(ServerCore& core, DataTree& tree, const std::vector<Id>&
         if (request->watch)
             tree.watches().addWatch(request->path, watcher, WatchKind::Child);
         body.writeInt(static_cast<std::int32_t>(node->children.size()));
-        for (const std::string& child : node->children)
+        for (const std::string_view child : node->children)
             body.writeString(child);
         if (type == OpCode::GetChildren2)
             writeStat(body, tree.statOf(*node));

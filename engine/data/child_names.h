@@ -1,0 +1,69 @@
+#pragma once
+// The sorted names of a znode's children, kept compact for trees of millions of nodes: the
+// set is allocated with the first child (most znodes are leaves), and each name is a view
+// into the child's own path key in the DataTree, which stays put for as long as the child
+// exists. Only DataTree inserts and erases; everyone else reads.
+
+#include <absl/container/btree_set.h>
+
+#include <memory>
+#include <string_view>
+
+namespace zk {
+
+class ChildNames
+{
+public:
+    // A B-tree packs a node's many children in about a third of std::set's memory.
+    using Set = absl::btree_set<std::string_view>;
+    using const_iterator = Set::const_iterator;
+    using const_reverse_iterator = Set::const_reverse_iterator;
+
+    ChildNames() = default;
+    // A copied node leaves its tree, and its views would outlive their keys; children are
+    // derived from paths anyway (DataTree::finishRestore rebuilds them), so copies are empty.
+    ChildNames(const ChildNames&) {}
+    ChildNames& operator=(const ChildNames&)
+    {
+        m_names.reset();
+        return *this;
+    }
+    ChildNames(ChildNames&&) noexcept = default;
+    ChildNames& operator=(ChildNames&&) noexcept = default;
+
+    std::size_t size() const { return m_names ? m_names->size() : 0; }
+    bool empty() const { return size() == 0; }
+    const_iterator begin() const { return names().begin(); }
+    const_iterator end() const { return names().end(); }
+    const_reverse_iterator rbegin() const { return names().rbegin(); }
+    const_reverse_iterator rend() const { return names().rend(); }
+    bool contains(std::string_view name) const { return m_names && m_names->count(name) != 0; }
+
+    // name must view memory that outlives its membership (the child's key in the tree).
+    void insert(std::string_view name)
+    {
+        if (!m_names)
+            m_names = std::make_unique<Set>();
+        m_names->insert(name);
+    }
+    void erase(std::string_view name)
+    {
+        if (!m_names)
+            return;
+        m_names->erase(name);
+        if (m_names->empty())
+            m_names.reset();
+    }
+    void clear() { m_names.reset(); }
+
+private:
+    const Set& names() const
+    {
+        static const Set kEmpty;
+        return m_names ? *m_names : kEmpty;
+    }
+
+    std::unique_ptr<Set> m_names;
+};
+
+} // namespace zk

@@ -238,6 +238,23 @@ private slots:
         QCOMPARE(out.decision->voters, (std::vector<zk::Sid>{1, 2}));
     }
 
+    void quorumOfFollowersWithoutLeaderIsNotEnough()
+    {
+        // checkLeader: even a quorum of followers does not make us follow a leader that has not
+        // said LEADING itself (it may have crashed since).
+        auto fle = makeElection(5, {1, 2, 3, 4, 5});
+        fle.startLooking(0, 0);
+        fle.takeOutput();
+        for (zk::Sid sid : {1, 3, 4})
+            fle.receive(sid, vote(kFollowing, 2, 0, 1, 1));
+        QVERIFY(!fle.takeOutput().decision);
+        QCOMPARE(int(fle.state()), int(ServerState::Looking));
+        fle.receive(2, vote(kLeading, 2, 0, 1, 1));
+        const auto out = fle.takeOutput();
+        QVERIFY(out.decision);
+        QCOMPARE(out.decision->voters, (std::vector<zk::Sid>{1, 2, 3, 4}));
+    }
+
     void lateJoinerFromAnotherRoundUsesOutOfElection()
     {
         auto fle = makeElection(3);

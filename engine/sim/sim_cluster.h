@@ -88,7 +88,7 @@ public:
     void setTraceLevel(TraceLevel level) { m_options.traceLevel = level; }
 
     std::uint64_t seed() const { return m_options.seed; }
-    Tick now() const { return m_now; }
+    Tick currentTick() const { return m_now; }
     std::uint64_t electionsDecided() const { return m_decisions; }
     // Rounds in which two servers each decided to lead (legal in FLE; ZAB's epoch
     // establishment keeps at most one of them; counted for the report).

@@ -47,15 +47,33 @@ private:
     std::size_t m_pos = 0;
 };
 
-bool isHostPort(std::string_view part)
+// Why a "host:port" part is refused, in InitialMessage.parse's words, or nothing.
+std::optional<std::string> hostPortError(std::string_view part)
 {
-    const auto colon = part.rfind(':');
-    if (colon == std::string_view::npos || colon == 0 || colon + 1 == part.size())
-        return false;
-    const std::string_view port = part.substr(colon + 1);
+    // ConfigUtils.getHostAndPort: "[v6]:port" or "host:port"; anything else is badly formed.
+    std::string_view host;
+    std::string_view port;
+    if (part.starts_with('[')) {
+        const auto close = part.find(']');
+        if (close == std::string_view::npos || close + 1 >= part.size() || part[close + 1] != ':')
+            return fmt::format("Badly formed address: {}", part);
+        host = part.substr(1, close - 1);
+        port = part.substr(close + 2);
+    } else {
+        const auto colon = part.find(':');
+        if (colon == std::string_view::npos || part.find(':', colon + 1) != std::string_view::npos)
+            return fmt::format("Badly formed address: {}", part);
+        host = part.substr(0, colon);
+        port = part.substr(colon + 1);
+    }
+    if (host.empty())
+        return fmt::format("Badly formed address: {}", part);
     int value = 0;
     const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-    return ec == std::errc() && end == port.data() + port.size() && value >= 0 && value <= 65535;
+    if (port.empty() || ec != std::errc() || end != port.data() + port.size() || value < 0 ||
+        value > 65535)
+        return fmt::format("Bad port number: {}", port);
+    return std::nullopt;
 }
 
 } // namespace
@@ -142,16 +160,11 @@ ElectionHandshakeDecode decodeElectionHandshake(std::span<const std::uint8_t> by
         return result;
     const auto raw = c.take(static_cast<std::size_t>(length));
     std::string address(raw.begin(), raw.end());
-    const auto parts = splitElectionAddress(address);
-    if (first == kElectionProtocolV1 && parts.size() != 1) {
-        result.status = DecodeStatus::Malformed;
-        result.error = fmt::format("{} does not have the form host:port", address);
-        return result;
-    }
-    for (const std::string& part : parts) {
-        if (!isHostPort(part)) {
+    // Apache splits on '|' whatever the version; V1 senders just never send more than one.
+    for (const std::string& part : splitElectionAddress(address)) {
+        if (auto error = hostPortError(part)) {
             result.status = DecodeStatus::Malformed;
-            result.error = fmt::format("{} does not have the form host:port", part);
+            result.error = std::move(*error);
             return result;
         }
     }

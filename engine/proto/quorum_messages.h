@@ -86,9 +86,10 @@ struct ElectionHandshakeDecode
 
 // Asserts that a non-old handshake has a 1..2048-byte address. The old form writes one long.
 std::vector<std::uint8_t> encodeElectionHandshake(const ElectionHandshake& handshake);
-// Reads a handshake from the start of a stream. V2 addresses may hold several "host:port"
-// parts separated by '|'; V1 exactly one. Every part needs a non-empty host and a port in
-// 0..65535, or the handshake is Malformed ("does not have the form host:port").
+// Reads a handshake from the start of a stream, as InitialMessage.parse: the address is split
+// on '|' (whatever the version; V1 senders send one part), and every part must be "host:port"
+// or "[v6]:port" with a non-empty host and a port in 0..65535, or the handshake is Malformed
+// ("Badly formed address: ...", "Bad port number: ...").
 ElectionHandshakeDecode decodeElectionHandshake(std::span<const std::uint8_t> bytes);
 // The "host:port" parts of an address, split on '|'.
 std::vector<std::string> splitElectionAddress(std::string_view address);

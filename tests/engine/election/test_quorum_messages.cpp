@@ -160,13 +160,20 @@ private slots:
         const auto d = zk::decodeElectionHandshake(bytes);
         QCOMPARE(status(d.status), QStringLiteral("Ok"));
         QCOMPARE(zk::splitElectionAddress(d.handshake.address).size(), std::size_t{2});
-        // V1 allows one address only.
+        // Apache splits V1 addresses on '|' too.
         zk::JuteWriter w;
         w.writeLong(zk::kElectionProtocolV1);
         w.writeLong(7);
         w.writeString("h1:1|h2:2");
-        QCOMPARE(status(zk::decodeElectionHandshake(w.bytes()).status),
-                 QStringLiteral("Malformed"));
+        QCOMPARE(status(zk::decodeElectionHandshake(w.bytes()).status), QStringLiteral("Ok"));
+        // One bad part spoils the whole handshake.
+        zk::JuteWriter bad;
+        bad.writeLong(zk::kElectionProtocolV2);
+        bad.writeLong(7);
+        bad.writeString("h1:1|h2");
+        const auto d2 = zk::decodeElectionHandshake(bad.bytes());
+        QCOMPARE(status(d2.status), QStringLiteral("Malformed"));
+        QCOMPARE(QString::fromStdString(d2.error), QStringLiteral("Badly formed address: h2"));
     }
 
     void handshakeOldFormIsTheSid()
@@ -198,9 +205,12 @@ private slots:
         QTest::newRow("zero length") << make(zk::kElectionProtocolV1, 0, "") << "Unreasonable";
         QTest::newRow("negative length") << make(zk::kElectionProtocolV1, -1, "") << "Unreasonable";
         QTest::newRow("2049 bytes") << make(zk::kElectionProtocolV1, 2049, "") << "Unreasonable";
-        QTest::newRow("no port") << make(zk::kElectionProtocolV1, 4, "host") << "host:port";
-        QTest::newRow("bad port") << make(zk::kElectionProtocolV1, 7, "h:99999") << "host:port";
-        QTest::newRow("empty host") << make(zk::kElectionProtocolV1, 5, ":3888") << "host:port";
+        QTest::newRow("no port") << make(zk::kElectionProtocolV1, 4, "host") << "Badly formed";
+        QTest::newRow("bad port") << make(zk::kElectionProtocolV1, 7, "h:99999") << "Bad port";
+        QTest::newRow("empty port") << make(zk::kElectionProtocolV1, 2, "h:") << "Bad port";
+        QTest::newRow("empty host") << make(zk::kElectionProtocolV1, 5, ":3888") << "Badly formed";
+        QTest::newRow("bare ipv6")
+            << make(zk::kElectionProtocolV1, 8, "::1:3888") << "Badly formed";
     }
 
     void handshakeHostile()

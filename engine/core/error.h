@@ -6,7 +6,8 @@
 
 namespace zk {
 
-enum class ZError : std::int32_t {
+enum class ZError : std::int32_t
+{
     Ok = 0,
     SystemError = -1,
     RuntimeInconsistency = -2,

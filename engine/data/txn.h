@@ -85,7 +85,7 @@ struct SetDataTxn
 {
     std::string path;
     std::optional<std::vector<std::uint8_t>> data; // nullopt: null data (length -1)
-    std::int32_t version = 0; // the new version
+    std::int32_t version = 0;                      // the new version
     bool operator==(const SetDataTxn&) const = default;
 };
 

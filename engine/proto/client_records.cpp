@@ -8,7 +8,6 @@ namespace zk {
 
 namespace {
 
-
 void writeStrings(JuteWriter& w, const std::vector<std::string>& items)
 {
     w.writeVector(items, [](JuteWriter& out, const std::string& item) { out.writeString(item); });

@@ -4,8 +4,7 @@ namespace zk {
 
 JuteReader::JuteReader(std::span<const std::uint8_t> bytes, std::int32_t maxLength)
     : m_bytes(bytes), m_maxLength(maxLength)
-{
-}
+{}
 
 bool JuteReader::need(std::size_t count)
 {

@@ -5,7 +5,8 @@
 
 namespace zk {
 
-enum class OpCode : std::int32_t {
+enum class OpCode : std::int32_t
+{
     Notification = 0,
     Create = 1,
     Delete = 2,
@@ -48,7 +49,8 @@ constexpr std::int32_t Auth = -4;
 constexpr std::int32_t SetWatches = -8;
 } // namespace xids
 
-enum class EventType : std::int32_t {
+enum class EventType : std::int32_t
+{
     None = -1,
     NodeCreated = 1,
     NodeDeleted = 2,
@@ -59,7 +61,8 @@ enum class EventType : std::int32_t {
     PersistentWatchRemoved = 7,
 };
 
-enum class KeeperState : std::int32_t {
+enum class KeeperState : std::int32_t
+{
     Disconnected = 0,
     SyncConnected = 3,
     AuthFailed = 4,
@@ -70,7 +73,8 @@ enum class KeeperState : std::int32_t {
 };
 
 // Used by checkWatches and removeWatches.
-enum class WatcherType : std::int32_t {
+enum class WatcherType : std::int32_t
+{
     Children = 1,
     Data = 2,
     Any = 3,
@@ -79,13 +83,15 @@ enum class WatcherType : std::int32_t {
 };
 
 // addWatch modes (ZooDefs.AddWatchModes).
-enum class AddWatchMode : std::int32_t {
+enum class AddWatchMode : std::int32_t
+{
     Persistent = 0,
     PersistentRecursive = 1,
 };
 
 // CreateMode.fromFlag.
-enum class CreateMode : std::int32_t {
+enum class CreateMode : std::int32_t
+{
     Persistent = 0,
     Ephemeral = 1,
     PersistentSequential = 2,

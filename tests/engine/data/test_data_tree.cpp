@@ -231,7 +231,8 @@ private slots:
         create(tree, "/a", 1);
         zk::MultiTxn multi;
         multi.txns.push_back(createTxn("/a/b", 1));
-        multi.txns.push_back(Txn{OpCode::SetData, zk::SetDataTxn{"/a", std::vector<std::uint8_t>{'z'}, 1}});
+        multi.txns.push_back(
+            Txn{OpCode::SetData, zk::SetDataTxn{"/a", std::vector<std::uint8_t>{'z'}, 1}});
         multi.txns.push_back(Txn{OpCode::Check, zk::CheckVersionTxn{"/a", 1}});
         multi.txns.push_back(Txn{OpCode::Delete, zk::DeleteTxn{"/a/b"}});
         const auto rc = tree.processTxn(header(OpCode::Multi, 2), Txn{OpCode::Multi, multi});

@@ -1,5 +1,6 @@
 // Proves the shell prints what zkCli 3.8 prints for a session against a live server
 // (ZOOLAB_TEST_SERVER=host:port); expected text captured from Debian's zkCli.sh.
+#include "../support/embedded_server.h"
 #include "cli/cli_shell.h"
 
 #include <QtTest>
@@ -37,9 +38,9 @@ private:
 private slots:
     void session()
     {
-        const std::string server = qEnvironmentVariable("ZOOLAB_TEST_SERVER").toStdString();
-        if (server.empty())
-            QSKIP("ZOOLAB_TEST_SERVER=host:port is not set; live CLI tests need a server");
+        static zk::testing::EmbeddedServer embedded;
+        const std::string server = embedded.address();
+        QVERIFY2(!server.empty(), "the embedded server did not start");
         CliShell shell(sink());
         shell.connect(server);
         QCOMPARE(m_out, "Connecting to " + server +

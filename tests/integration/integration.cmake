@@ -43,8 +43,8 @@ if(zoolab_kazoo_found AND ZOOLAB_JAVA)
   add_test(NAME integration_kazoo
     COMMAND ${ZOOLAB_BASH} ${ZOOLAB_INTEGRATION_DIR}/run-kazoo-suite.sh zoolab 1)
   set_tests_properties(integration_kazoo PROPERTIES
-    LABELS "integration" TIMEOUT 900 RUN_SERIAL TRUE
-    ENVIRONMENT "${zoolab_integration_env};KAZOO_TIMEOUT=800;KAZOO_EXPECTED_FAILURES=${ZOOLAB_INTEGRATION_DIR}/kazoo-expected-failures-standalone.txt")
+    LABELS "integration" TIMEOUT 1600 RUN_SERIAL TRUE
+    ENVIRONMENT "${zoolab_integration_env};KAZOO_TIMEOUT=1500;KAZOO_EXPECTED_FAILURES=${ZOOLAB_INTEGRATION_DIR}/kazoo-expected-failures-standalone.txt")
 endif()
 
 # zkCli.sh transcript versus expected/zkcli-session.txt (recorded from Apache 3.8.0).

@@ -153,6 +153,7 @@ void NodePanel::setNotice(const QString& text, bool error)
 void NodePanel::showNode(const QString& path)
 {
     m_path = path;
+    ++m_shown;
     m_stat.reset();
     m_bytes.clear();
     m_gzip = false;
@@ -368,11 +369,11 @@ void NodePanel::sendSave(const QByteArray& bytes, std::int32_t version)
     if (!client)
         return;
     const QString path = m_path;
-    const std::uint64_t request = m_request;
+    const std::uint64_t shown = m_shown;
     QPointer<NodePanel> self(this);
     client->setData(path.toStdString(), zk::Bytes(bytes.begin(), bytes.end()), version,
-                    m_session->onGui<zk::Stat>([self, path, request, version](Result<zk::Stat> r) {
-                        if (self && self->m_request == request)
+                    m_session->onGui<zk::Stat>([self, path, shown, version](Result<zk::Stat> r) {
+                        if (self && self->m_shown == shown)
                             self->onSaved(path, r, version == -1);
                     }));
 }
@@ -405,6 +406,9 @@ void NodePanel::onSaved(const QString& path, Result<zk::Stat> result, bool force
     fillStat();
     m_title->setText(QStringLiteral("%1   —   saved, version %2").arg(path).arg(m_stat->version));
     emit saved(path, m_stat->version);
+    // Our own write fired the data watch while the editor was still modified, so the watch
+    // is not armed any more; reading again re-arms it (and shows the data as stored).
+    reload();
 }
 
 } // namespace zoolab

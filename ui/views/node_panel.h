@@ -84,7 +84,8 @@ private:
     std::optional<zk::Stat> m_stat;
     DataView m_view = DataView::Text;
     bool m_userPickedView = false;
-    std::uint64_t m_request = 0;
+    std::uint64_t m_request = 0; // the latest read; older replies are ignored
+    std::uint64_t m_shown = 0;   // the node on show; saves for another node are ignored
     zk::client::WatcherPtr m_watcher;
     ConflictResolver m_resolver;
     QByteArray m_pendingSave;

@@ -74,6 +74,14 @@ void GuiInboxTest::codecHandlesViewsAndGzip()
     QCOMPARE(gunzip(gz).value_or("<fail>"), QByteArray("hello"));
     QVERIFY(!gunzip(gz.left(gz.size() - 3)).has_value()); // truncated trailer
     QVERIFY(!looksGzip("hello"));
+    // JSON keeps the author's key order and number spelling both ways.
+    const QByteArray ordered = R"({"z":1,"a":{"s":"x, \"y\": {"},"n":12345678901234567890,"e":[]})";
+    const QString pretty = decodeForView(ordered, DataView::Json).text;
+    QVERIFY(pretty.indexOf(QStringLiteral("\"z\"")) < pretty.indexOf(QStringLiteral("\"a\"")));
+    QVERIFY(pretty.contains(QStringLiteral("\n    \"a\": {\n        \"s\": \"x, \\\"y\\\": {\"")));
+    QVERIFY(pretty.contains(QStringLiteral("12345678901234567890")));
+    QVERIFY(pretty.contains(QStringLiteral("\"e\": []")));
+    QCOMPARE(*encodeFromView(pretty, DataView::Json).bytes, ordered);
 }
 
 QTEST_MAIN(GuiInboxTest)

@@ -76,6 +76,76 @@ QString toHex(const QByteArray& bytes)
     return text;
 }
 
+// Re-lays out JSON that QJsonDocument has already validated, keeping the author's key order
+// and number spelling (QJsonObject would sort keys and round big integers).
+QByteArray reformatJson(const QByteArray& json, bool indent)
+{
+    QByteArray out;
+    out.reserve(json.size() * (indent ? 2 : 1));
+    int depth = 0;
+    bool inString = false;
+    auto newline = [&] {
+        if (!indent)
+            return;
+        out += '\n';
+        out += QByteArray(depth * 4, ' ');
+    };
+    for (qsizetype i = 0; i < json.size(); ++i) {
+        const char c = json[i];
+        if (inString) {
+            out += c;
+            if (c == '\\' && i + 1 < json.size())
+                out += json[++i];
+            else if (c == '"')
+                inString = false;
+            continue;
+        }
+        switch (c) {
+        case '"':
+            inString = true;
+            out += c;
+            break;
+        case '{':
+        case '[': {
+            out += c;
+            // Keep empty containers on one line.
+            qsizetype next = i + 1;
+            while (next < json.size() && QChar::isSpace(uchar(json[next])))
+                ++next;
+            if (next < json.size() && (json[next] == '}' || json[next] == ']')) {
+                out += json[next];
+                i = next;
+                break;
+            }
+            ++depth;
+            newline();
+            break;
+        }
+        case '}':
+        case ']':
+            --depth;
+            newline();
+            out += c;
+            break;
+        case ',':
+            out += c;
+            newline();
+            break;
+        case ':':
+            out += indent ? ": " : ":";
+            break;
+        case ' ':
+        case '\t':
+        case '\n':
+        case '\r':
+            break;
+        default:
+            out += c;
+        }
+    }
+    return out;
+}
+
 } // namespace
 
 Decoded decodeForView(const QByteArray& bytes, DataView view)
@@ -95,7 +165,7 @@ Decoded decodeForView(const QByteArray& bytes, DataView view)
             return {QString::fromUtf8(bytes), QStringLiteral("Not valid JSON: %1 at offset %2.")
                                                   .arg(error.errorString())
                                                   .arg(error.offset)};
-        return {QString::fromUtf8(document.toJson(QJsonDocument::Indented)).trimmed(), {}};
+        return {QString::fromUtf8(reformatJson(bytes, true)), {}};
     }
     case DataView::Hex:
         return {toHex(bytes), {}};
@@ -117,8 +187,9 @@ Encoded encodeFromView(const QString& text, DataView view)
             return {std::nullopt, QStringLiteral("Not valid JSON: %1 at offset %2.")
                                       .arg(error.errorString())
                                       .arg(error.offset)};
-        // Saved compact, as most ZooKeeper users store JSON.
-        return {document.toJson(QJsonDocument::Compact), {}};
+        // Saved compact, as most ZooKeeper users store JSON, in the order it was written.
+        Q_UNUSED(document);
+        return {reformatJson(text.toUtf8(), false), {}};
     }
     case DataView::Hex: {
         QString digits = text;

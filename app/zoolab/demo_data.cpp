@@ -1,0 +1,73 @@
+#include "demo_data.h"
+
+#include "client/sync_client.h"
+
+#include <zlib.h>
+
+#include <chrono>
+
+namespace zoolab {
+
+namespace {
+
+zk::Bytes bytes(const std::string& text)
+{
+    return zk::Bytes(text.begin(), text.end());
+}
+
+zk::Bytes gzipOf(const std::string& text)
+{
+    z_stream stream{};
+    deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+    zk::Bytes out(deflateBound(&stream, uLong(text.size())) + 32);
+    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+    stream.avail_in = uInt(text.size());
+    stream.next_out = reinterpret_cast<Bytef*>(out.data());
+    stream.avail_out = uInt(out.size());
+    deflate(&stream, Z_FINISH);
+    out.resize(stream.total_out);
+    deflateEnd(&stream);
+    return out;
+}
+
+} // namespace
+
+std::string seedDemoData(const std::string& connectString)
+{
+    zk::client::ClientOptions options;
+    options.connectString = connectString;
+    zk::client::ZkClient client(options);
+    zk::client::SyncClient sync(client);
+    const auto state = sync.waitConnected(std::chrono::seconds(10));
+    if (state != zk::client::SessionState::Connected)
+        return "could not connect to " + connectString;
+    const auto acl = zk::openAclUnsafe();
+    using zk::CreateMode;
+    auto make = [&](const std::string& path, zk::client::OptionalBytes data,
+                    CreateMode mode = CreateMode::Persistent,
+                    std::int64_t ttl = -1) { sync.create(path, std::move(data), acl, mode, ttl); };
+    make("/app", bytes("orders service"));
+    make("/app/config", bytes(R"({"replicas":3,"region":"eu-west-1","features":)"
+                              R"({"fastCheckout":true,"betaSearch":false},"timeoutMs":2500})"));
+    make("/app/config/history", gzipOf(std::string(4000, 'z') + " gzip-compressed history"));
+    make("/app/leader", bytes("orders-2"));
+    make("/app/locks", {});
+    make("/app/locks/lock-", bytes("worker-7"), CreateMode::PersistentSequential);
+    make("/app/locks/lock-", bytes("worker-3"), CreateMode::PersistentSequential);
+    make("/app/jobs", {}, CreateMode::Container);
+    make("/app/jobs/job-1", bytes("pending"));
+    make("/app/cache-hint", bytes("expires soon"), CreateMode::PersistentWithTtl, 3600000);
+    make("/services", {});
+    for (int i = 1; i <= 3; ++i) {
+        make("/services/orders-" + std::to_string(i),
+             bytes(R"({"host":"10.0.0.)" + std::to_string(10 + i) + R"(","port":8080})"));
+    }
+    make("/services/binary-blob", zk::Bytes{0x00, 0xff, 0x10, 0x80, 0x7f, 0xde, 0xad, 0xbe, 0xef});
+    make("/brokers", {});
+    for (int i = 0; i < 12; ++i)
+        make("/brokers/ids-" + std::to_string(i), bytes("broker " + std::to_string(i)));
+    sync.close();
+    return {};
+}
+
+} // namespace zoolab

@@ -1,0 +1,164 @@
+// zoolab: the ZooLab desktop studio. Starts an embedded server (standalone until the quorum
+// engine lands), connects to it, and browses/edits znodes on any ZooKeeper ensemble.
+
+#include "demo_data.h"
+
+#include "controllers/embedded_cluster.h"
+#include "controllers/zk_session.h"
+#include "models/znode_icons.h"
+#include "models/znode_tree_model.h"
+#include "views/connection_tab.h"
+#include "views/main_window.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QPointer>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QThreadPool>
+#include <QTimer>
+
+#include <iostream>
+
+namespace {
+
+struct Arguments
+{
+    QString screenshot;
+    int screenshotDelayMs = 2500;
+    int quitAfterMs = -1;
+    bool embedded = true;
+    int port = 2181;
+    QStringList connect;
+    QString select;
+    bool demo = false;
+    QString tab;
+};
+
+Arguments parseArguments(QApplication& app)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("ZooLab Studio: browse and edit ZooKeeper znodes; runs an embedded "
+                       "ZooLab server (standalone until the quorum engine lands)."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        QStringLiteral("Render the main window to PATH (PNG) "
+                                                       "once it has loaded, then quit."),
+                                        QStringLiteral("PATH"));
+    const QCommandLineOption delay(QStringLiteral("screenshot-delay"),
+                                   QStringLiteral("Wait MS after start before the screenshot "
+                                                  "(default 2500)."),
+                                   QStringLiteral("MS"), QStringLiteral("2500"));
+    const QCommandLineOption quitAfter(QStringLiteral("quit-after"),
+                                       QStringLiteral("Quit after MS milliseconds."),
+                                       QStringLiteral("MS"));
+    const QCommandLineOption noEmbedded(QStringLiteral("no-embedded"),
+                                        QStringLiteral("Do not start the embedded server."));
+    const QCommandLineOption connect(QStringLiteral("connect"),
+                                     QStringLiteral("Also connect to HOST:PORT[,HOST:PORT][/chroot]"
+                                                    " (repeatable)."),
+                                     QStringLiteral("HOST:PORT[/chroot]"));
+    const QCommandLineOption port(QStringLiteral("port"),
+                                  QStringLiteral("Client port of the embedded server "
+                                                 "(default 2181)."),
+                                  QStringLiteral("PORT"), QStringLiteral("2181"));
+    const QCommandLineOption select(QStringLiteral("select"),
+                                    QStringLiteral("Reveal and select this znode in the current "
+                                                   "tab once loaded."),
+                                    QStringLiteral("PATH"));
+    const QCommandLineOption demo(QStringLiteral("demo-data"),
+                                  QStringLiteral("Create a few sample znodes in the embedded "
+                                                 "server."));
+    parser.addOptions({screenshot, delay, quitAfter, noEmbedded, connect, port, select, demo});
+    parser.process(app);
+    Arguments args;
+    args.screenshot = parser.value(screenshot);
+    args.screenshotDelayMs = parser.value(delay).toInt();
+    if (parser.isSet(quitAfter))
+        args.quitAfterMs = parser.value(quitAfter).toInt();
+    args.embedded = !parser.isSet(noEmbedded);
+    args.port = parser.value(port).toInt();
+    args.connect = parser.values(connect);
+    args.select = parser.value(select);
+    args.demo = parser.isSet(demo);
+    return args;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    Q_INIT_RESOURCE(zoolab);
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("ZooLab"));
+    QApplication::setApplicationName(QStringLiteral("zoolab"));
+    QApplication::setApplicationDisplayName(QStringLiteral("ZooLab Studio"));
+    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+    QApplication::setDesktopFileName(QStringLiteral("zoolab"));
+    QApplication::setWindowIcon(zoolab::appIcon());
+    const Arguments args = parseArguments(app);
+    if (args.port < 0 || args.port > 65535) {
+        std::cerr << "zoolab: --port must be 0..65535\n";
+        return 2;
+    }
+
+    zoolab::MainWindow::Options options;
+    options.embedded = args.embedded;
+    options.interactive = args.screenshot.isEmpty() && args.quitAfterMs < 0;
+    options.embeddedPort = static_cast<std::uint16_t>(args.port);
+    options.dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+                      QStringLiteral("/embedded/data");
+    options.connect = args.connect;
+    zoolab::MainWindow window(options);
+    window.show();
+    window.startUp();
+
+    auto* first = qobject_cast<zoolab::ConnectionTab*>(window.tabs()->currentWidget());
+    if (args.demo && window.cluster() && window.cluster()->running() && first) {
+        QPointer<zoolab::ConnectionTab> tab(first);
+        const std::string target = window.cluster()->connectString();
+        auto inbox = first->session()->inbox();
+        QThreadPool::globalInstance()->start([target, inbox, tab, select = args.select] {
+            const std::string problem = zoolab::seedDemoData(target);
+            inbox->post([tab, problem, select] {
+                if (!tab)
+                    return;
+                if (!problem.empty())
+                    std::cerr << "zoolab: demo data: " << problem << '\n';
+                // The server shows containers and TTL nodes as persistent; say what they are.
+                tab->model()->noteCreated(QStringLiteral("/app/jobs"), zk::CreateMode::Container);
+                tab->model()->noteCreated(QStringLiteral("/app/cache-hint"),
+                                          zk::CreateMode::PersistentWithTtl);
+                if (auto client = tab->session()->client()) {
+                    const std::string who = "studio";
+                    client->create("/app/members", {}, zk::openAclUnsafe(),
+                                   zk::CreateMode::Persistent, [](auto) {});
+                    client->create("/app/members/member-", zk::Bytes(who.begin(), who.end()),
+                                   zk::openAclUnsafe(), zk::CreateMode::EphemeralSequential,
+                                   [](auto) {});
+                }
+                tab->model()->reload();
+                if (!select.isEmpty())
+                    tab->revealPath(select);
+            });
+        });
+    } else if (!args.select.isEmpty()) {
+        if (auto* tab = qobject_cast<zoolab::ConnectionTab*>(window.tabs()->currentWidget()))
+            tab->revealPath(args.select);
+    }
+
+    if (!args.screenshot.isEmpty()) {
+        QTimer::singleShot(std::max(0, args.screenshotDelayMs), &window, [&window, &args] {
+            const bool ok = window.grab().save(args.screenshot, "PNG");
+            std::cerr << (ok ? "zoolab: screenshot saved to " : "zoolab: cannot write ")
+                      << args.screenshot.toStdString() << '\n';
+            QApplication::exit(ok ? 0 : 1);
+        });
+    }
+    if (args.quitAfterMs >= 0)
+        QTimer::singleShot(args.quitAfterMs, &app, &QApplication::quit);
+    return app.exec();
+}

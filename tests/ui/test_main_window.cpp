@@ -1,0 +1,84 @@
+// Proves the studio's start-up: the embedded server starts and the first tab connects to it;
+// when the chosen port is taken, a non-interactive start moves to a free port and says so.
+
+#include "controllers/embedded_cluster.h"
+#include "controllers/zk_session.h"
+#include "views/connection_tab.h"
+#include "views/main_window.h"
+
+#include <QCoreApplication>
+#include <QTabWidget>
+#include <QTest>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace zoolab;
+using zk::client::SessionState;
+
+class MainWindowTest : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void startsEmbeddedAndConnects();
+    void movesToFreePortWhenTaken();
+};
+
+void MainWindowTest::initTestCase()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("ZooLabTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("zoolab-test"));
+}
+
+void MainWindowTest::startsEmbeddedAndConnects()
+{
+    MainWindow::Options options;
+    options.interactive = false;
+    options.embeddedPort = 0;
+    MainWindow window(options);
+    window.startUp();
+    QVERIFY(window.cluster() && window.cluster()->running());
+    QCOMPARE(window.tabs()->count(), 2);
+    QCOMPARE(window.tabs()->tabText(0), QStringLiteral("Cluster"));
+    auto* tab = window.currentConnection();
+    QVERIFY(tab);
+    QVERIFY(tab->session()->spec().embedded);
+    QTRY_COMPARE_WITH_TIMEOUT(tab->session()->state(), SessionState::Connected, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(window.tabs()->tabText(1).contains(QStringLiteral("(connected)")),
+                             5000);
+}
+
+void MainWindowTest::movesToFreePortWhenTaken()
+{
+    // Hold a port the way another server would.
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = 0;
+    QCOMPARE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    QCOMPARE(::listen(fd, 1), 0);
+    socklen_t length = sizeof address;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+    const std::uint16_t taken = ntohs(address.sin_port);
+    QVERIFY(EmbeddedCluster::portInUse("127.0.0.1", taken));
+
+    MainWindow::Options options;
+    options.interactive = false;
+    options.embeddedPort = taken;
+    {
+        MainWindow window(options);
+        window.startUp();
+        QVERIFY(window.cluster() && window.cluster()->running());
+        QVERIFY(window.cluster()->nodes().front().clientPort != taken);
+        auto* tab = window.currentConnection();
+        QVERIFY(tab);
+        QTRY_COMPARE_WITH_TIMEOUT(tab->session()->state(), SessionState::Connected, 10000);
+    }
+    ::close(fd);
+}
+
+QTEST_MAIN(MainWindowTest)
+#include "test_main_window.moc"

@@ -1,0 +1,45 @@
+#pragma once
+// Subtree operations the studio runs off the GUI thread: recursive delete, and export/import
+// of a subtree as JSON. Blocking functions over a SyncClient.
+//
+// Thread: a worker thread (never the client's own thread, never the GUI thread). `progress`
+// is called on that thread after each node (done, total; total is 0 while unknown) and may
+// return false to cancel. Bounded: at most maxNodes nodes per operation.
+//
+// Export format (one object per znode, children nested):
+//   {"path": "/a", "data": "...", "encoding": "utf8" | "base64" | "null",
+//    "children": [ ... ]}
+// Import recreates the tree under a new parent as persistent nodes; existing nodes get the
+// imported data.
+
+#include "client/sync_client.h"
+
+#include <QJsonObject>
+#include <QString>
+
+#include <functional>
+
+namespace zoolab {
+
+using Progress = std::function<bool(int done, int total)>;
+
+struct TreeResult
+{
+    int nodes = 0; // nodes deleted, exported or imported
+    bool cancelled = false;
+    QString error;    // plain words; empty on success
+    QJsonObject tree; // export only
+};
+
+constexpr int maxTreeNodes = 1000000;
+
+// Deletes path and everything below it, deepest nodes first.
+TreeResult deleteRecursive(zk::client::SyncClient& sync, const std::string& path,
+                           const Progress& progress);
+TreeResult exportSubtree(zk::client::SyncClient& sync, const std::string& path,
+                         const Progress& progress);
+// Recreates `tree` (as exported) with its root at targetPath.
+TreeResult importSubtree(zk::client::SyncClient& sync, const QJsonObject& tree,
+                         const std::string& targetPath, const Progress& progress);
+
+} // namespace zoolab

@@ -1,0 +1,144 @@
+#include "views/console_pane.h"
+
+#include "controllers/console_worker.h"
+
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QScrollBar>
+#include <QVBoxLayout>
+
+namespace zoolab {
+
+namespace {
+constexpr int maxHistory = 500;
+constexpr int maxOutputBlocks = 5000;
+} // namespace
+
+ConsolePane::ConsolePane(QString connectString, QString digestCredentials, QWidget* parent)
+    : QWidget(parent), m_connectString(std::move(connectString)),
+      m_credentials(std::move(digestCredentials))
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(2);
+    const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    m_output = new QPlainTextEdit(this);
+    m_output->setReadOnly(true);
+    m_output->setFont(mono);
+    m_output->setMaximumBlockCount(maxOutputBlocks);
+    m_output->setPlaceholderText(
+        QStringLiteral("zkCli console: ls /, get /path, stat /path, create /a data, help"));
+    layout->addWidget(m_output, 1);
+    auto* row = new QHBoxLayout;
+    m_prompt = new QLabel(QStringLiteral("[zk] "), this);
+    m_prompt->setFont(mono);
+    m_input = new QLineEdit(this);
+    m_input->setFont(mono);
+    m_input->setPlaceholderText(QStringLiteral("command (Tab completes, Up/Down for history)"));
+    m_input->installEventFilter(this);
+    row->addWidget(m_prompt);
+    row->addWidget(m_input, 1);
+    layout->addLayout(row);
+    connect(m_input, &QLineEdit::returnPressed, this, [this] {
+        const QString line = m_input->text();
+        m_input->clear();
+        run(line);
+    });
+}
+
+void ConsolePane::ensureWorker()
+{
+    if (m_worker)
+        return;
+    m_worker = new ConsoleWorker(m_connectString, m_credentials, this);
+    connect(m_worker, &ConsoleWorker::output, this, &ConsolePane::append);
+    connect(m_worker, &ConsoleWorker::promptChanged, m_prompt, &QLabel::setText);
+    connect(m_worker, &ConsoleWorker::completions, this, &ConsolePane::onCompletions);
+}
+
+void ConsolePane::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    ensureWorker();
+}
+
+void ConsolePane::run(const QString& line)
+{
+    ensureWorker();
+    append(m_prompt->text() + line + QLatin1Char('\n'), false);
+    if (!line.trimmed().isEmpty()) {
+        if (m_history.isEmpty() || m_history.last() != line)
+            m_history << line;
+        while (m_history.size() > maxHistory)
+            m_history.removeFirst();
+    }
+    m_historyPos = int(m_history.size());
+    if (!m_worker->submit(line))
+        append(QStringLiteral("Too many commands are waiting; try again in a moment.\n"), true);
+}
+
+void ConsolePane::append(const QString& text, bool error)
+{
+    QTextCharFormat format;
+    if (error)
+        format.setForeground(QColor(0xdc, 0x26, 0x26));
+    QTextCursor cursor(m_output->document());
+    cursor.movePosition(QTextCursor::End);
+    cursor.insertText(text, format);
+    m_output->verticalScrollBar()->setValue(m_output->verticalScrollBar()->maximum());
+}
+
+void ConsolePane::onCompletions(const QString& line, const QStringList& candidates)
+{
+    if (m_input->text() != line || candidates.isEmpty())
+        return;
+    // The word being completed is the last space-separated one.
+    const int start = int(line.lastIndexOf(QLatin1Char(' '))) + 1;
+    if (candidates.size() == 1) {
+        m_input->setText(line.left(start) + candidates.first());
+        return;
+    }
+    QString common = candidates.first();
+    for (const QString& candidate : candidates) {
+        int n = 0;
+        while (n < common.size() && n < candidate.size() && common[n] == candidate[n])
+            ++n;
+        common.truncate(n);
+    }
+    if (common.size() > line.size() - start)
+        m_input->setText(line.left(start) + common);
+    append(candidates.join(QStringLiteral("  ")) + QLatin1Char('\n'), false);
+}
+
+bool ConsolePane::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched != m_input || event->type() != QEvent::KeyPress)
+        return QWidget::eventFilter(watched, event);
+    auto* key = static_cast<QKeyEvent*>(event);
+    switch (key->key()) {
+    case Qt::Key_Tab:
+        ensureWorker();
+        m_worker->complete(m_input->text());
+        return true;
+    case Qt::Key_Up:
+        if (m_historyPos > 0)
+            m_input->setText(m_history[--m_historyPos]);
+        return true;
+    case Qt::Key_Down:
+        if (m_historyPos < m_history.size() - 1) {
+            m_input->setText(m_history[++m_historyPos]);
+        } else {
+            m_historyPos = int(m_history.size());
+            m_input->clear();
+        }
+        return true;
+    default:
+        return QWidget::eventFilter(watched, event);
+    }
+}
+
+} // namespace zoolab

@@ -1,0 +1,421 @@
+#include "views/main_window.h"
+
+#include "models/znode_icons.h"
+#include "views/connect_dialog.h"
+#include "views/connection_tab.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QKeySequence>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPainter>
+#include <QPushButton>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTabBar>
+#include <QTabWidget>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+namespace zoolab {
+
+using zk::client::SessionState;
+
+namespace {
+
+QColor stateColor(SessionState state)
+{
+    switch (state) {
+    case SessionState::Connected:
+        return QColor(0x16, 0xa3, 0x4a);
+    case SessionState::ConnectedReadOnly:
+        return QColor(0x25, 0x63, 0xeb);
+    case SessionState::Connecting:
+    case SessionState::Suspended:
+        return QColor(0xf5, 0x9e, 0x0b);
+    default:
+        return QColor(0xdc, 0x26, 0x26);
+    }
+}
+
+QIcon stateIcon(SessionState state)
+{
+    QPixmap pixmap(16, 16);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(stateColor(state));
+    painter.drawEllipse(QRectF(3, 3, 10, 10));
+    return QIcon(pixmap);
+}
+
+const QString layoutKey = QStringLiteral("layout/connection");
+
+} // namespace
+
+MainWindow::MainWindow(Options options, QWidget* parent)
+    : QMainWindow(parent), m_options(std::move(options))
+{
+    setWindowTitle(QStringLiteral("ZooLab Studio"));
+    setWindowIcon(appIcon());
+    m_tabs = new QTabWidget(this);
+    m_tabs->setDocumentMode(true);
+    m_tabs->setTabsClosable(true);
+    m_tabs->setMovable(true);
+    setCentralWidget(m_tabs);
+    buildClusterTab();
+    buildActions();
+    m_stateLabel = new QLabel(this);
+    m_serverLabel = new QLabel(this);
+    statusBar()->addPermanentWidget(m_serverLabel);
+    statusBar()->addPermanentWidget(m_stateLabel);
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updateStatus);
+    connect(m_tabs, &QTabWidget::tabCloseRequested, this, &MainWindow::closeTab);
+    QSettings settings;
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
+        resize(1400, 900);
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    updateStatus();
+}
+
+MainWindow::~MainWindow()
+{
+    // Close every connection before the embedded server stops.
+    while (m_tabs->count() > 0) {
+        QWidget* page = m_tabs->widget(0);
+        m_tabs->removeTab(0);
+        delete page;
+    }
+}
+
+void MainWindow::buildActions()
+{
+    QMenu* file = menuBar()->addMenu(QStringLiteral("&File"));
+    QAction* connectAction = file->addAction(QStringLiteral("&Connect to ensemble…"), this,
+                                             &MainWindow::showConnectDialog);
+    connectAction->setShortcut(QKeySequence(QStringLiteral("Ctrl+O")));
+    m_recentMenu = file->addMenu(QStringLiteral("&Recent connections"));
+    rebuildRecentMenu();
+    QAction* reconnect = file->addAction(QStringLiteral("Re&connect (new session)"), this, [this] {
+        if (auto* tab = currentConnection())
+            tab->session()->reopen();
+    });
+    reconnect->setShortcut(QKeySequence(QStringLiteral("Ctrl+R")));
+    QAction* closeTabAction = file->addAction(QStringLiteral("Close &tab"), this, [this] {
+        if (currentConnection())
+            closeTab(m_tabs->currentIndex());
+    });
+    closeTabAction->setShortcut(QKeySequence::Close);
+    file->addSeparator();
+    QAction* quit = file->addAction(QStringLiteral("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence(QStringLiteral("Ctrl+Q")));
+
+    QMenu* node = menuBar()->addMenu(QStringLiteral("&Node"));
+    auto addNodeAction = [&](const QString& text, const QKeySequence& key,
+                             void (ConnectionTab::*method)()) {
+        QAction* action = node->addAction(text, this, [this, method] {
+            if (auto* tab = currentConnection())
+                (tab->*method)();
+        });
+        action->setShortcut(key);
+        m_nodeActions << action;
+        return action;
+    };
+    QAction* newNode =
+        addNodeAction(QStringLiteral("&New znode…"), QKeySequence::New, &ConnectionTab::newNode);
+    QAction* deleteNode = addNodeAction(QStringLiteral("&Delete…"), QKeySequence::Delete,
+                                        &ConnectionTab::deleteSelected);
+    QAction* refresh =
+        addNodeAction(QStringLiteral("&Refresh"), QKeySequence::Refresh, &ConnectionTab::refresh);
+    QAction* save =
+        addNodeAction(QStringLiteral("&Save data"), QKeySequence::Save, &ConnectionTab::save);
+    node->addSeparator();
+    addNodeAction(QStringLiteral("&Export subtree as JSON…"), {}, &ConnectionTab::exportSubtree);
+    addNodeAction(QStringLiteral("&Import subtree from JSON…"), {}, &ConnectionTab::importSubtree);
+
+    QMenu* view = menuBar()->addMenu(QStringLiteral("&View"));
+    m_consoleAction = view->addAction(QStringLiteral("&Console"));
+    m_consoleAction->setCheckable(true);
+    m_consoleAction->setChecked(true);
+    m_consoleAction->setShortcut(QKeySequence(QStringLiteral("Ctrl+`")));
+    connect(m_consoleAction, &QAction::toggled, this, [this](bool on) {
+        for (int i = 0; i < m_tabs->count(); ++i) {
+            if (auto* tab = qobject_cast<ConnectionTab*>(m_tabs->widget(i)))
+                tab->setConsoleVisible(on);
+        }
+    });
+    view->addAction(QStringLiteral("C&luster"), this,
+                    [this] { m_tabs->setCurrentWidget(m_clusterTab); });
+
+    QMenu* help = menuBar()->addMenu(QStringLiteral("&Help"));
+    help->addAction(QStringLiteral("&About ZooLab"), this, [this] {
+        QMessageBox::about(
+            this, QStringLiteral("About ZooLab Studio"),
+            QStringLiteral("<b>ZooLab Studio</b> %1<br>A ZooKeeper-compatible "
+                           "coordination server and its desktop studio.<br>Qt %2")
+                .arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion())));
+    });
+
+    QToolBar* toolbar = addToolBar(QStringLiteral("Main"));
+    toolbar->setObjectName(QStringLiteral("mainToolbar"));
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    toolbar->addAction(connectAction);
+    toolbar->addSeparator();
+    toolbar->addAction(newNode);
+    toolbar->addAction(deleteNode);
+    toolbar->addAction(refresh);
+    toolbar->addAction(save);
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const auto recent = loadRecentConnections();
+    for (const ConnectionSpec& spec : recent) {
+        m_recentMenu->addAction(spec.label(), this, [this, spec] {
+            ConnectDialog dialog(this);
+            dialog.setSpec(spec);
+            if (spec.authUser.isEmpty()) {
+                openConnection(spec);
+                return;
+            }
+            if (dialog.exec() == QDialog::Accepted)
+                openConnection(dialog.spec());
+        });
+    }
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::buildClusterTab()
+{
+    m_clusterTab = new QWidget(m_tabs);
+    auto* layout = new QVBoxLayout(m_clusterTab);
+    layout->setContentsMargins(24, 24, 24, 24);
+    m_clusterText = new QLabel(m_clusterTab);
+    m_clusterText->setTextFormat(Qt::RichText);
+    m_clusterText->setWordWrap(true);
+    m_clusterText->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_clusterText->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_clusterText, 1);
+    m_tabs->addTab(m_clusterTab, QStringLiteral("Cluster"));
+    // The cluster tab stays; only connection tabs close.
+    m_tabs->tabBar()->setTabButton(0, QTabBar::RightSide, nullptr);
+    m_tabs->tabBar()->setTabButton(0, QTabBar::LeftSide, nullptr);
+    refreshClusterTab();
+}
+
+void MainWindow::refreshClusterTab()
+{
+    QString html = QStringLiteral("<h2>Embedded cluster</h2>");
+    if (!m_cluster || !m_cluster->running()) {
+        html +=
+            QStringLiteral("<p>No embedded server is running%1.</p>")
+                .arg(m_embeddedNote.isEmpty() ? QString() : QStringLiteral(": ") + m_embeddedNote);
+    } else {
+        html += QStringLiteral("<p><b>%1</b>: one ZooLab server in this process. ")
+                    .arg(QString::fromStdString(EmbeddedCluster::modeLabel()).toHtmlEscaped());
+        html += QStringLiteral("The engine serves standalone today; the three-node ensemble on "
+                               "ports 2181–2183 comes with the quorum engine.</p>");
+        html += QStringLiteral("<table cellpadding='6' border='1' style='border-collapse: "
+                               "collapse'><tr><th>sid</th><th>client address</th><th>role</th>"
+                               "<th>state</th></tr>");
+        for (const auto& node : m_cluster->nodes()) {
+            html += QStringLiteral("<tr><td>%1</td><td>%2:%3</td><td>%4</td><td>%5</td></tr>")
+                        .arg(node.sid)
+                        .arg(QString::fromStdString(node.host))
+                        .arg(node.clientPort)
+                        .arg(QString::fromStdString(node.role))
+                        .arg(node.running ? QStringLiteral("running") : QStringLiteral("stopped"));
+        }
+        html += QStringLiteral("</table>");
+        html += QStringLiteral("<p>Data is kept in memory and is lost when the studio exits: the "
+                               "engine has no transaction log or snapshots yet. Reserved data "
+                               "directory: <code>%1</code></p>")
+                    .arg(m_options.dataDir.toHtmlEscaped());
+        if (!m_embeddedNote.isEmpty())
+            html += QStringLiteral("<p><i>%1</i></p>").arg(m_embeddedNote.toHtmlEscaped());
+    }
+    html += QStringLiteral("<h3>Coming with the quorum engine</h3><ul>"
+                           "<li>ensemble view: nodes, roles (leader, followers), epochs and "
+                           "zxids</li><li>elections and ZAB traffic as they happen</li>"
+                           "<li>charts: latency, outstanding requests, znode and watch counts"
+                           "</li><li>kill, restart and partition nodes</li></ul>");
+    m_clusterText->setText(html);
+}
+
+void MainWindow::startUp()
+{
+    if (m_options.embedded)
+        startEmbedded();
+    else
+        m_embeddedNote = QStringLiteral("started with --no-embedded");
+    refreshClusterTab();
+    for (const QString& target : m_options.connect) {
+        ConnectionSpec spec;
+        spec.connectString = target;
+        openConnection(spec);
+    }
+    if (m_tabs->count() > 1 && m_options.connect.isEmpty())
+        m_tabs->setCurrentIndex(1);
+}
+
+void MainWindow::startEmbedded()
+{
+    std::uint16_t port = m_options.embeddedPort;
+    const std::string host = "127.0.0.1";
+    if (port != 0 && EmbeddedCluster::portInUse(host, port)) {
+        const auto free = EmbeddedCluster::findFreePort(std::uint16_t(port + 1));
+        const QString taken = QStringLiteral("Port %1 on 127.0.0.1 is already in use (another "
+                                             "ZooKeeper server?)")
+                                  .arg(port);
+        enum class Choice
+        {
+            FreePort,
+            ConnectThere,
+            None
+        } choice = Choice::FreePort;
+        if (m_options.interactive) {
+            QMessageBox box(QMessageBox::Question, QStringLiteral("Port in use"), taken + '.',
+                            QMessageBox::NoButton, this);
+            QPushButton* useFree = nullptr;
+            if (free)
+                useFree = box.addButton(QStringLiteral("Start embedded on port %1").arg(*free),
+                                        QMessageBox::AcceptRole);
+            QPushButton* there = box.addButton(QStringLiteral("Connect to 127.0.0.1:%1").arg(port),
+                                               QMessageBox::ActionRole);
+            box.addButton(QStringLiteral("No embedded server"), QMessageBox::RejectRole);
+            box.exec();
+            choice = box.clickedButton() == useFree ? Choice::FreePort
+                     : box.clickedButton() == there ? Choice::ConnectThere
+                                                    : Choice::None;
+        }
+        if (choice == Choice::ConnectThere) {
+            m_embeddedNote = taken + QStringLiteral("; connected to it instead");
+            ConnectionSpec spec;
+            spec.connectString = QStringLiteral("127.0.0.1:%1").arg(port);
+            openConnection(spec);
+            return;
+        }
+        if (choice == Choice::None || !free) {
+            m_embeddedNote = taken;
+            return;
+        }
+        m_embeddedNote = taken + QStringLiteral("; the embedded server uses port %1").arg(*free);
+        statusBar()->showMessage(m_embeddedNote, 15000);
+        port = *free;
+    }
+    EmbeddedCluster::Options options;
+    options.host = host;
+    options.basePort = port;
+    options.dataDir = m_options.dataDir.toStdString();
+    m_cluster = std::make_unique<EmbeddedCluster>(options);
+    if (auto ec = m_cluster->start()) {
+        m_embeddedNote = QStringLiteral("it could not listen on 127.0.0.1:%1: %2")
+                             .arg(port)
+                             .arg(QString::fromStdString(ec.message()));
+        m_cluster.reset();
+        if (m_options.interactive)
+            QMessageBox::warning(
+                this, QStringLiteral("Embedded server"),
+                QStringLiteral("The embedded server did not start: %1.").arg(m_embeddedNote));
+        return;
+    }
+    ConnectionSpec spec;
+    spec.connectString = QString::fromStdString(m_cluster->connectString());
+    spec.embedded = true;
+    openConnection(spec);
+}
+
+ConnectionTab* MainWindow::openConnection(const ConnectionSpec& spec)
+{
+    auto* tab = new ConnectionTab(spec, m_tabs);
+    const QString problem = tab->start();
+    if (!problem.isEmpty()) {
+        delete tab;
+        QMessageBox::warning(this, QStringLiteral("Cannot connect"), problem);
+        return nullptr;
+    }
+    if (!spec.embedded) {
+        rememberConnection(spec);
+        rebuildRecentMenu();
+    }
+    const int index = m_tabs->addTab(tab, stateIcon(SessionState::Connecting), tab->title());
+    tab->restoreLayout(layoutKey);
+    tab->setConsoleVisible(m_consoleAction->isChecked());
+    m_tabs->setCurrentIndex(index);
+    connect(tab, &ConnectionTab::statusMessage, this,
+            [this](const QString& text) { statusBar()->showMessage(text, 10000); });
+    connect(tab, &ConnectionTab::titleChanged, this, [this, tab] {
+        const int at = m_tabs->indexOf(tab);
+        if (at < 0)
+            return;
+        const SessionState state = tab->session()->state();
+        m_tabs->setTabIcon(at, stateIcon(state));
+        m_tabs->setTabText(
+            at, QStringLiteral("%1 (%2)").arg(tab->title(), ZkSession::stateName(state)));
+        if (state == SessionState::Expired)
+            statusBar()->showMessage(QStringLiteral("%1: the session expired. File ▸ Reconnect "
+                                                    "(Ctrl+R) opens a new one.")
+                                         .arg(tab->title()));
+        updateStatus();
+    });
+    updateStatus();
+    return tab;
+}
+
+ConnectionTab* MainWindow::currentConnection() const
+{
+    return qobject_cast<ConnectionTab*>(m_tabs->currentWidget());
+}
+
+void MainWindow::showConnectDialog()
+{
+    ConnectDialog dialog(this);
+    if (dialog.exec() == QDialog::Accepted)
+        openConnection(dialog.spec());
+}
+
+void MainWindow::closeTab(int index)
+{
+    auto* tab = qobject_cast<ConnectionTab*>(m_tabs->widget(index));
+    if (!tab)
+        return;
+    tab->saveLayout(layoutKey);
+    m_tabs->removeTab(index);
+    delete tab;
+}
+
+void MainWindow::updateStatus()
+{
+    ConnectionTab* tab = currentConnection();
+    for (QAction* action : m_nodeActions)
+        action->setEnabled(tab != nullptr);
+    if (!tab) {
+        m_stateLabel->setText(m_cluster && m_cluster->running()
+                                  ? QStringLiteral("Embedded server on %1")
+                                        .arg(QString::fromStdString(m_cluster->connectString()))
+                                  : QStringLiteral("No connection selected"));
+        m_serverLabel->clear();
+        return;
+    }
+    const SessionState state = tab->session()->state();
+    m_stateLabel->setText(QStringLiteral("<span style='color:%1'>●</span> %2")
+                              .arg(stateColor(state).name(), tab->session()->stateText()));
+    m_serverLabel->setText(tab->session()->serverText());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    if (auto* tab = currentConnection())
+        tab->saveLayout(layoutKey);
+    event->accept();
+}
+
+} // namespace zoolab

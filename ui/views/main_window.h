@@ -1,0 +1,74 @@
+#pragma once
+// MainWindow: the studio's frame. A central tab widget holds the "Cluster" tab (the embedded
+// server today; the ensemble view and charts arrive with the quorum engine) and one
+// ConnectionTab per connection. The status bar always shows the current connection's state.
+//
+// Thread: GUI thread. Ownership: owns the EmbeddedCluster (declared first, destroyed last, so
+// connection tabs close their sessions before the server stops) and the tabs (children).
+
+#include "controllers/connection_spec.h"
+#include "controllers/embedded_cluster.h"
+
+#include <QMainWindow>
+
+#include <memory>
+
+class QAction;
+class QLabel;
+class QMenu;
+class QTabWidget;
+
+namespace zoolab {
+
+class ConnectionTab;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        bool embedded = true;
+        bool interactive = true; // false: never block on a dialog (screenshots, tests)
+        std::uint16_t embeddedPort = 2181;
+        QString dataDir;
+        QStringList connect; // extra connect strings from the command line
+    };
+
+    explicit MainWindow(Options options, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Starts the embedded server (if wanted) and opens the initial connections.
+    void startUp();
+    ConnectionTab* openConnection(const ConnectionSpec& spec);
+    ConnectionTab* currentConnection() const;
+    QTabWidget* tabs() const { return m_tabs; }
+    EmbeddedCluster* cluster() const { return m_cluster.get(); }
+    void showConnectDialog();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildActions();
+    void buildClusterTab();
+    void refreshClusterTab();
+    void startEmbedded();
+    void updateStatus();
+    void rebuildRecentMenu();
+    void closeTab(int index);
+
+    Options m_options;
+    std::unique_ptr<EmbeddedCluster> m_cluster;
+    QString m_embeddedNote;
+    QTabWidget* m_tabs = nullptr;
+    QWidget* m_clusterTab = nullptr;
+    QLabel* m_clusterText = nullptr;
+    QLabel* m_stateLabel = nullptr;
+    QLabel* m_serverLabel = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    QAction* m_consoleAction = nullptr;
+    QList<QAction*> m_nodeActions;
+};
+
+} // namespace zoolab

@@ -44,4 +44,20 @@ ServerHostOptions hostOptionsFrom(const ServerConfig& config)
     return options;
 }
 
+StorageOptions storageOptionsFrom(const ServerConfig& config, std::uint64_t seed)
+{
+    StorageOptions options;
+    options.dataDir = config.dataDir;
+    options.dataLogDir = config.dataLogDir.empty() ? config.dataDir : config.dataLogDir;
+    options.preAllocBytes = config.preAllocSizeBytes();
+    options.forceSync = config.forceSync();
+    options.snapCount = config.snapCount();
+    options.seed = static_cast<std::uint64_t>(
+        longProperty(config, "zoolab.snapshotSeed", static_cast<std::int64_t>(seed)));
+    options.snapRetainCount = config.snapRetainCount;
+    options.purgeIntervalHours = config.purgeIntervalHours;
+    options.extendedTypesEnabled = config.extendedTypesEnabled();
+    return options;
+}
+
 } // namespace zk

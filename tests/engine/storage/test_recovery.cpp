@@ -289,6 +289,39 @@ private slots:
         QVERIFY(!zk::recover(options, again));
         QCOMPARE(dumpTree(again.tree), dumpTree(live.tree));
     }
+
+    void storageFailureIsReportedOnceWithThePath()
+    {
+        QTemporaryDir dir;
+        zk::StorageOptions options = optionsFor(dir.path());
+        options.dataLogDir = fs::path(dir.path().toStdString()) / "logs";
+        options.snapCount = 2; // rolls to a new file every txn or two
+        zk::FileStorage storage(options, 0);
+        std::mutex mutex;
+        std::condition_variable changed;
+        std::vector<std::string> failures;
+        zk::TxnPersister::Hooks hooks;
+        hooks.failed = [&](const zk::StorageError& error) {
+            std::lock_guard lock(mutex);
+            failures.push_back(error.message());
+            changed.notify_all();
+        };
+        QVERIFY(!storage.start(hooks));
+        fs::remove_all(options.logDir()); // the next log file cannot be created
+        LiveServer live;
+        for (int i = 0; i < 6; ++i) {
+            live.create("/n" + std::to_string(i));
+            storage.append({live.applied.back()});
+        }
+        std::unique_lock lock(mutex);
+        QVERIFY(
+            changed.wait_for(lock, std::chrono::seconds(10), [&] { return !failures.empty(); }));
+        lock.unlock();
+        storage.stop();
+        QCOMPARE(failures.size(), std::size_t{1});
+        QVERIFY(failures[0].find("logs/version-2/log.1") != std::string::npos);
+        QVERIFY(failures[0].find("No such file") != std::string::npos);
+    }
 };
 
 QTEST_APPLESS_MAIN(RecoveryTest)

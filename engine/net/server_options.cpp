@@ -52,8 +52,10 @@ StorageOptions storageOptionsFrom(const ServerConfig& config, std::uint64_t seed
     options.preAllocBytes = config.preAllocSizeBytes();
     options.forceSync = config.forceSync();
     options.snapCount = config.snapCount();
-    options.seed = static_cast<std::uint64_t>(
-        longProperty(config, "zoolab.snapshotSeed", static_cast<std::int64_t>(seed)));
+    // zoolab.snapshotSeed as a -D flag, or snapshotSeed=N in zoo.cfg (zookeeper.snapshotSeed).
+    const auto fallback = static_cast<std::int64_t>(seed);
+    options.seed = static_cast<std::uint64_t>(longProperty(
+        config, "zoolab.snapshotSeed", longProperty(config, "zookeeper.snapshotSeed", fallback)));
     options.snapRetainCount = config.snapRetainCount;
     options.purgeIntervalHours = config.purgeIntervalHours;
     options.extendedTypesEnabled = config.extendedTypesEnabled();

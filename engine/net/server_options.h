@@ -11,8 +11,8 @@ namespace zk {
 ServerHostOptions hostOptionsFrom(const ServerConfig& config);
 
 // dataDir, dataLogDir, zookeeper.snapCount, zookeeper.preAllocSize, zookeeper.forceSync,
-// autopurge.*, extendedTypesEnabled. `seed` seeds the snapshot roll (zoolab.snapshotSeed
-// overrides it, for reproducible tests).
+// autopurge.*, extendedTypesEnabled. `seed` seeds the snapshot roll (-Dzoolab.snapshotSeed or
+// snapshotSeed=N in zoo.cfg overrides it, for reproducible tests).
 StorageOptions storageOptionsFrom(const ServerConfig& config, std::uint64_t seed);
 
 } // namespace zk

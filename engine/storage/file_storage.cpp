@@ -191,13 +191,37 @@ StorageError load(const StorageOptions& options, std::optional<Zxid> limit, Reco
 
 } // namespace
 
+// Snapshots still being written when the server died (writeSnapshotFile's temporaries).
+static StorageError removeStaleTemporaries(const fs::path& snapDir,
+                                           std::vector<std::string>& warnings)
+{
+    std::error_code ec;
+    for (auto it = fs::directory_iterator(snapDir, ec); !ec && it != fs::directory_iterator();
+         it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.rfind("tmp.snapshot.", 0) != 0)
+            continue;
+        std::error_code removeError;
+        fs::remove(it->path(), removeError);
+        if (removeError)
+            return StorageError{removeError, it->path().string(), -1, "remove"};
+        warnings.push_back(fmt::format("removed unfinished snapshot {}", it->path().string()));
+    }
+    return {};
+}
+
 StorageError recover(const StorageOptions& options, RecoveredState& out)
 {
     if (auto error = ensureDirectory(options.snapDir()))
         return error;
     if (auto error = ensureDirectory(options.logDir()))
         return error;
-    return load(options, std::nullopt, out);
+    std::vector<std::string> removed;
+    if (auto error = removeStaleTemporaries(options.snapDir(), removed))
+        return error;
+    auto result = load(options, std::nullopt, out);
+    out.warnings.insert(out.warnings.begin(), removed.begin(), removed.end());
+    return result;
 }
 
 StorageError loadTreeAt(const StorageOptions& options, Zxid zxid, RecoveredState& out)
@@ -477,6 +501,12 @@ void FileStorage::stop()
     if (m_snapshotThread.joinable())
         m_snapshotThread.join();
     m_builder.reset();
+    if (m_started) {
+        const Stats stats = this->stats();
+        spdlog::info("storage: {} txns logged in {} group commits ({} fsyncs), {} snapshots",
+                     stats.txnsLogged, stats.batches, stats.syncs, stats.snapshotsWritten);
+        m_started = false;
+    }
 }
 
 void FileStorage::fail(const StorageError& error)

@@ -14,7 +14,7 @@
 // replayed from createSession/closeSession txns. Ephemerals of sessions that are not in the
 // table are deleted (ZooKeeperServer.loadData's dead-session cleanup). If no snapshot is
 // valid, the log must start at a zxid whose counter is 1, else recovery fails naming the
-// newest bad snapshot (file and offset).
+// newest bad snapshot (file and offset). Snapshot temporaries left by a crash are removed.
 
 #include "storage/snapshot.h"
 #include "storage/txn_log.h"

@@ -240,8 +240,10 @@ StorageError readEntries(int fd, const fs::path& file, std::int64_t fileSize,
     if (cursor.read(head, sizeof head, err) != sizeof head) {
         if (err != 0)
             return StorageError::io(err, name, "read txn log header");
-        return StorageError::bad(StorageErrc::Malformed, name, 0, "file shorter than its header");
+        return {}; // created, but killed before its header was written: an empty log
     }
+    if (std::all_of(head, head + sizeof head, [](std::uint8_t b) { return b == 0; }))
+        return {}; // preallocated, but killed before its header was written
     LogFileHeader fileHeader{static_cast<std::int32_t>(bigEndian(head, 4)),
                              static_cast<std::int32_t>(bigEndian(head + 4, 4)),
                              bigEndian(head + 8, 8)};

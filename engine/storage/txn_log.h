@@ -17,7 +17,8 @@
 // short entry, at a zero length, or at a missing 0x42. A checksum mismatch is an error that
 // names file and offset, except when nothing but zeros follows the entry (a torn last write
 // into preallocated space, which Apache would refuse; we accept it as the torn tail it is).
-// A txn that does not decode is an error.
+// A txn that does not decode is an error. A file shorter than its header, or whose header is
+// all zeros, is a log created just before a crash and reads as empty.
 //
 // Threads: a TxnLogWriter belongs to one thread (the storage thread). The read functions
 // are free functions, safe on any thread while no writer appends to the same files.

@@ -147,6 +147,36 @@ private slots:
         QCOMPARE(out.persist[0].header.zxid, live.zxid + 1);
     }
 
+    void filesCutShortByACrashAreHarmless()
+    {
+        // Killed right after creating a log file (empty, or preallocated without its
+        // header) and in the middle of writing a snapshot.
+        QTemporaryDir dir;
+        zk::StorageOptions options = optionsFor(dir.path());
+        QVERIFY(!zk::ensureDirectory(options.logDir()));
+        LiveServer live;
+        {
+            zk::TxnLogWriter log({options.logDir(), 4096, false, 0});
+            live = LiveServer(&log);
+            live.create("/a");
+            live.create("/b");
+            QVERIFY(!log.commit());
+        }
+        writeFile(options.logDir() / "log.3", Bytes{});
+        writeFile(options.logDir() / "log.4", Bytes(4096, 0));
+        writeFile(options.snapDir() / "tmp.snapshot.2", Bytes(100, 7));
+        zk::RecoveredState state;
+        const auto error = zk::recover(options, state);
+        QVERIFY2(!error, error.message().c_str());
+        QCOMPARE(state.lastZxid, zk::Zxid{2});
+        QCOMPARE(dumpTree(state.tree), dumpTree(live.tree));
+        QVERIFY(!fs::exists(options.snapDir() / "tmp.snapshot.2"));
+        QCOMPARE(state.warnings.size(), std::size_t{1});
+        // A header that is neither zeros nor ZKLG is still an error.
+        writeFile(options.logDir() / "log.4", Bytes(4096, 1));
+        QCOMPARE(zk::recover(options, state).code, std::error_code(zk::StorageErrc::BadMagic));
+    }
+
     void deadSessionEphemeralsAreDropped()
     {
         // A snapshot whose session table lacks an ephemeral owner (ZooKeeperServer.loadData).

@@ -1,16 +1,24 @@
 // zoolab-server: one ZooKeeper-compatible server, configured by zoo.cfg and myid as Apache's
 // QuorumPeerMain is. Java-style -Dkey=value flags are accepted before the config path.
+// At start it restores dataDir/dataLogDir (newest valid snapshot plus the txn log), takes a
+// start-up snapshot as ZooKeeperServer.loadData does, then logs every txn before replying.
+// --print-log FILE and --print-snapshot FILE dump one dataDir file and exit, laid out as
+// Apache's zkTxnLogToolkit.sh and zkSnapShotToolkit.sh print them.
 
 #include "config/server_config.h"
 #include "net/server_host.h"
 #include "net/server_options.h"
+#include "storage/file_storage.h"
+#include "storage/inspect.h"
 
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <csignal>
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -65,7 +73,12 @@ int main(int argc, char** argv)
     std::string configPath;
     std::string logFile;
     std::string logLevel = "info";
-    app.add_option("config", configPath, "zoo.cfg to run (Apache ZooKeeper's format)")->required();
+    std::string printLog;
+    std::string printSnapshotFile;
+    app.add_option("config", configPath, "zoo.cfg to run (Apache ZooKeeper's format)");
+    app.add_option("--print-log", printLog, "print a txn log file (log.<zxid>) and exit");
+    app.add_option("--print-snapshot", printSnapshotFile,
+                   "print a snapshot file (snapshot.<zxid>) and exit");
     app.add_option("--log-file", logFile,
                    "also log to this file (default: <dataLogDir>/zoolab-server.log)");
     app.add_option("--log-level", logLevel, "trace, debug, info, warn, error")
@@ -79,6 +92,21 @@ int main(int argc, char** argv)
         app.parse(args);
     } catch (const CLI::ParseError& error) {
         return app.exit(error);
+    }
+
+    if (!printLog.empty() || !printSnapshotFile.empty()) {
+        const auto error = !printLog.empty() ? zk::printTxnLog(printLog, std::cout)
+                                             : zk::printSnapshot(printSnapshotFile, std::cout);
+        if (error) {
+            std::cout.flush();
+            std::cerr << "zoolab-server: " << error.message() << "\n";
+            return 1;
+        }
+        return 0;
+    }
+    if (configPath.empty()) {
+        std::cerr << app.help();
+        return 2;
     }
 
     auto loaded = zk::loadServerConfig(configPath, properties);
@@ -109,7 +137,37 @@ int main(int argc, char** argv)
     sigaddset(&signals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-    zk::ServerHost host(zk::hostOptionsFrom(config), zk::DataTree(config.extendedTypesEnabled()));
+    const auto startWall = std::chrono::system_clock::now().time_since_epoch().count();
+    const auto storageOptions =
+        zk::storageOptionsFrom(config, static_cast<std::uint64_t>(startWall) ^
+                                           static_cast<std::uint64_t>(config.myId.value_or(0)));
+    const auto restoreStart = std::chrono::steady_clock::now();
+    zk::RecoveredState state;
+    if (auto error = zk::recover(storageOptions, state)) {
+        spdlog::error("cannot restore {}: {}", storageOptions.dataDir.string(), error.message());
+        spdlog::error("zoolab-server: not started");
+        return 1;
+    }
+    for (const auto& warning : state.warnings)
+        spdlog::warn("{}", warning);
+    const auto restoreMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::steady_clock::now() - restoreStart)
+                               .count();
+    spdlog::info("restored {} znodes and {} sessions from {} + {} txns replayed: zxid 0x{:x} "
+                 "in {} ms",
+                 state.tree.nodeCount() - 1, state.sessions.size(),
+                 state.snapshotFile ? state.snapshotFile->string() : std::string("no snapshot"),
+                 state.txnsReplayed, state.lastZxid, restoreMs);
+    std::filesystem::path startupSnapshot;
+    if (auto error =
+            zk::takeSnapshotNow(storageOptions, state.tree, state.sessions, &startupSnapshot)) {
+        spdlog::error("cannot write the start-up snapshot: {}", error.message());
+        return 1;
+    }
+    spdlog::info("Snapshot taken: {}", startupSnapshot.string());
+    auto storage = std::make_unique<zk::FileStorage>(storageOptions, state.lastZxid);
+    zk::ServerHost host(zk::hostOptionsFrom(config), std::move(state.tree), std::move(storage),
+                        state.sessions);
     if (auto ec = host.start()) {
         spdlog::error("cannot listen on {}:{}: {}",
                       config.clientPortAddress.empty() ? "0.0.0.0" : config.clientPortAddress,
@@ -119,9 +177,20 @@ int main(int argc, char** argv)
     spdlog::info("zoolab-server standalone, serving clients on port {} (tickTime={} ms)",
                  host.clientPort(), config.tickTimeMs);
 
-    int received = 0;
-    sigwait(&signals, &received);
-    spdlog::info("signal {} received, shutting down", received);
+    // Wait for a stop signal, watching for a storage failure meanwhile.
+    for (;;) {
+        const timespec wait{0, 200 * 1000 * 1000};
+        const int received = sigtimedwait(&signals, nullptr, &wait);
+        if (received > 0) {
+            spdlog::info("signal {} received, shutting down", received);
+            break;
+        }
+        if (host.failed()) {
+            spdlog::critical("zoolab-server stops: storage failed: {}", host.failureMessage());
+            host.stop();
+            return 3;
+        }
+    }
     host.stop();
     spdlog::info("stopped");
     return 0;

@@ -48,12 +48,20 @@ std::int64_t openFileDescriptors()
 } // namespace
 
 ServerHost::ServerHost(ServerHostOptions options, DataTree restored,
-                       std::unique_ptr<TxnPersister> persister)
+                       std::unique_ptr<TxnPersister> persister,
+                       const std::map<SessionId, std::int32_t>& restoredSessions)
     : m_options(std::move(options)), m_acceptor(m_io), m_tickTimer(m_io),
       m_persister(std::move(persister))
 {
     m_startWallMs = wallMs();
     m_core = std::make_unique<ServerCore>(m_options.core, std::move(restored), m_startWallMs);
+    m_core->restoreSessions(restoredSessions);
+}
+
+std::string ServerHost::failureMessage() const
+{
+    std::lock_guard lock(m_failureMutex);
+    return m_failure;
 }
 
 ServerHost::~ServerHost()
@@ -79,6 +87,16 @@ std::error_code ServerHost::start()
     if (ec)
         return ec;
     m_boundPort = m_acceptor.local_endpoint().port();
+    if (m_persister) {
+        TxnPersister::Hooks hooks;
+        hooks.durable = [this](Zxid zxid) { asio::post(m_io, [this, zxid] { onDurable(zxid); }); };
+        hooks.snapshotDue = [this] { asio::post(m_io, [this] { onSnapshotDue(); }); };
+        hooks.failed = [this](const StorageError& error) { onStorageFailed(error.message()); };
+        if (auto error = m_persister->start(std::move(hooks))) {
+            m_acceptor.close(ec);
+            return error.code;
+        }
+    }
     asio::co_spawn(m_io, acceptLoop(), asio::detached);
     scheduleTick();
     m_thread = std::thread([this] { m_io.run(); });
@@ -103,6 +121,49 @@ void ServerHost::stop()
         m_thread.join();
     }
     m_connections.clear();
+    if (m_persister)
+        m_persister->stop();
+}
+
+void ServerHost::onDurable(Zxid lastDurable)
+{
+    if (m_failed)
+        return;
+    m_core->persisted(lastDurable);
+    drain();
+}
+
+void ServerHost::onSnapshotDue()
+{
+    if (m_snapshotting || m_failed)
+        return;
+    m_snapshotting = true;
+    snapshotTurn();
+}
+
+// One bounded step per turn; requests and acks interleave between steps.
+void ServerHost::snapshotTurn()
+{
+    if (m_failed || !m_persister) {
+        m_snapshotting = false;
+        return;
+    }
+    if (m_persister->snapshotStep(m_core->tree(), m_core->sessions())) {
+        m_snapshotting = false;
+        return;
+    }
+    asio::post(m_io, [this] { snapshotTurn(); });
+}
+
+void ServerHost::onStorageFailed(const std::string& message)
+{
+    {
+        std::lock_guard lock(m_failureMutex);
+        m_failure = message;
+    }
+    m_failed = true;
+    spdlog::critical("storage failure, this server stops serving: {}", message);
+    m_io.stop();
 }
 
 asio::awaitable<void> ServerHost::acceptLoop()
@@ -210,12 +271,13 @@ void ServerHost::drain()
     while (m_core->hasOutput()) {
         ServerOutput out = m_core->takeOutput();
         if (!out.persist.empty()) {
-            if (m_persister && !m_persister->persist(out.persist)) {
-                spdlog::critical("storage failure: stopping this server");
-                m_io.stop();
+            if (m_failed)
                 return;
+            if (m_persister) {
+                m_persister->append(std::move(out.persist));
+            } else {
+                m_core->persisted(out.persist.back().header.zxid);
             }
-            m_core->persisted(out.persist.back().header.zxid);
         }
         for (OutboundFrame& frame : out.frames) {
             auto it = m_connections.find(frame.connection);

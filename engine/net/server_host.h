@@ -2,17 +2,27 @@
 // ServerHost runs one standalone ZooKeeper server on Boost.Asio: one io_context driven by
 // exactly one thread, owning the ServerCore, the client listener, the client connections
 // and the tick timer. Every input (accepted socket, frame, tick) is handed to the core on
-// that thread, then drain() carries out the core's output: persist, then write frames.
+// that thread, then drain() carries out the core's output: txns go to the TxnPersister
+// (storage/txn_persister.h), which logs them on its own thread with group commit and posts
+// persisted(lastZxid) back; the core releases replies only then. Fuzzy snapshots are
+// serialized one bounded step per io turn when the persister asks for one. Without a
+// persister every txn counts as durable at once (tests, in-memory servers).
 //
-// Public methods are thread-safe: they post into the io thread. stop() joins the thread.
+// A storage failure stops the io thread; failed() then returns true and failureMessage()
+// says why. Public methods are thread-safe: they post into the io thread. stop() joins the
+// io thread, then stops the persister (which writes what was queued).
 
 #include "net/asio.h"
 #include "server/four_letter_words.h"
 #include "server/server_core.h"
+#include "storage/txn_persister.h"
 
+#include <atomic>
 #include <functional>
 #include <future>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -22,16 +32,6 @@
 namespace zk {
 
 class ClientConnection;
-
-// Where the core's txns go before their replies are released. The default (none) makes
-// every txn "durable" at once; storage plugs in here.
-class TxnPersister
-{
-public:
-    virtual ~TxnPersister() = default;
-    // Appends and makes durable; returns false if the node must stop (disk failure).
-    virtual bool persist(const std::vector<LoggedTxn>& txns) = 0;
-};
 
 struct ServerHostOptions
 {
@@ -48,8 +48,10 @@ struct ServerHostOptions
 class ServerHost
 {
 public:
+    // restoredSessions: {id, timeout} from recovery (see ServerCore::restoreSessions).
     ServerHost(ServerHostOptions options, DataTree restored,
-               std::unique_ptr<TxnPersister> persister = nullptr);
+               std::unique_ptr<TxnPersister> persister = nullptr,
+               const std::map<SessionId, std::int32_t>& restoredSessions = {});
     ~ServerHost();
     ServerHost(const ServerHost&) = delete;
     ServerHost& operator=(const ServerHost&) = delete;
@@ -59,6 +61,9 @@ public:
     // Closes every socket and joins the io thread. Idempotent.
     void stop();
     std::uint16_t clientPort() const { return m_boundPort; }
+    // True once storage failed; the io thread has stopped serving.
+    bool failed() const { return m_failed; }
+    std::string failureMessage() const;
 
     // Runs fn(core) on the io thread and waits for it; for tests, tools and the studio.
     template <typename Fn>
@@ -87,6 +92,10 @@ private:
     void onClosed(ConnectionId id);
     std::string onFourLetterWord(const std::string& word);
     void drain();
+    void onDurable(Zxid lastDurable);
+    void onSnapshotDue();
+    void snapshotTurn();
+    void onStorageFailed(const std::string& message);
 
     ServerHostOptions m_options;
     asio::io_context m_io;
@@ -102,6 +111,10 @@ private:
     std::uint16_t m_boundPort = 0;
     std::thread m_thread;
     bool m_stopped = false;
+    bool m_snapshotting = false;
+    std::atomic<bool> m_failed{false};
+    mutable std::mutex m_failureMutex;
+    std::string m_failure;
 };
 
 } // namespace zk

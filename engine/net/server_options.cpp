@@ -58,4 +58,22 @@ ServerHostOptions hostOptionsFrom(const ServerConfig& config)
     return options;
 }
 
+StorageOptions storageOptionsFrom(const ServerConfig& config, std::uint64_t seed)
+{
+    StorageOptions options;
+    options.dataDir = config.dataDir;
+    options.dataLogDir = config.dataLogDir.empty() ? config.dataDir : config.dataLogDir;
+    options.preAllocBytes = config.preAllocSizeBytes();
+    options.forceSync = config.forceSync();
+    options.snapCount = config.snapCount();
+    // zoolab.snapshotSeed as a -D flag, or snapshotSeed=N in zoo.cfg (zookeeper.snapshotSeed).
+    const auto fallback = static_cast<std::int64_t>(seed);
+    options.seed = static_cast<std::uint64_t>(longProperty(
+        config, "zoolab.snapshotSeed", longProperty(config, "zookeeper.snapshotSeed", fallback)));
+    options.snapRetainCount = config.snapRetainCount;
+    options.purgeIntervalHours = config.purgeIntervalHours;
+    options.extendedTypesEnabled = config.extendedTypesEnabled();
+    return options;
+}
+
 } // namespace zk

@@ -37,6 +37,18 @@ ServerCore::ServerCore(ServerCoreConfig config, DataTree tree, std::int64_t wall
     m_nextZxid = m_lastDurable + 1;
 }
 
+void ServerCore::restoreSessions(const std::map<SessionId, std::int32_t>& sessions, Zxid nextZxid)
+{
+    ZK_ASSERT(m_pending.empty());
+    ZK_ASSERT(m_connections.empty());
+    for (const auto& [id, timeoutMs] : sessions)
+        m_sessions.addSession(id, timeoutMs, m_tickCount);
+    if (nextZxid > m_nextZxid) {
+        m_nextZxid = nextZxid;
+        m_lastDurable = nextZxid - 1;
+    }
+}
+
 Zxid ServerCore::lastProcessedZxid() const
 {
     return m_tree.lastProcessedZxid();

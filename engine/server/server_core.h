@@ -59,6 +59,12 @@ public:
     // tree holds the restored state (a fresh DataTree for a new server).
     ServerCore(ServerCoreConfig config, DataTree tree, std::int64_t wallMs);
 
+    // Sessions restored from storage ({id, timeout}): tracked from now on and expiring
+    // normally, as SessionTrackerImpl does with ZKDatabase's sessions after a restart.
+    // nextZxid (when above lastProcessedZxid + 1) is the first zxid to hand out. Call once,
+    // before any other input.
+    void restoreSessions(const std::map<SessionId, std::int32_t>& sessions, Zxid nextZxid = 0);
+
     void connectionOpened(ConnectionId connection, std::string remoteAddress);
     void connectionClosed(ConnectionId connection);
     // One frame's payload, without the 4-byte length prefix.

@@ -55,3 +55,21 @@ if(EXISTS ${ZOOLAB_ZKCLI} AND ZOOLAB_JAVA AND EXISTS ${ZOOLAB_SYSTEM_PYTHON})
     LABELS "integration" TIMEOUT 300
     ENVIRONMENT "${zoolab_integration_env};ZKCLI_OUT_DIR=${CMAKE_BINARY_DIR}/integration")
 endif()
+
+# Storage: a dataDir moves between zoolab-server and Apache 3.8.0 both ways, Apache's log and
+# snapshot tools read our files, and SIGKILL/restart cycles lose no acknowledged write
+# (storage-tests.sh crash 1000 runs the long version by hand).
+if(zoolab_kazoo_found AND ZOOLAB_JAVA)
+  foreach(scenario zoolab-to-apache apache-to-zoolab tools)
+    add_test(NAME integration_storage_${scenario}
+      COMMAND ${ZOOLAB_BASH} ${ZOOLAB_INTEGRATION_DIR}/storage-tests.sh ${scenario})
+    set_tests_properties(integration_storage_${scenario} PROPERTIES
+      LABELS "integration" TIMEOUT 300 ENVIRONMENT "${zoolab_integration_env}")
+  endforeach()
+endif()
+if(zoolab_kazoo_found)
+  add_test(NAME integration_storage_crash
+    COMMAND ${ZOOLAB_BASH} ${ZOOLAB_INTEGRATION_DIR}/storage-tests.sh crash 50)
+  set_tests_properties(integration_storage_crash PROPERTIES
+    LABELS "integration" TIMEOUT 240 ENVIRONMENT "${zoolab_integration_env}")
+endif()

@@ -1,0 +1,410 @@
+#include "storage/snapshot.h"
+
+#include "core/assert.h"
+#include "proto/jute_reader.h"
+#include "proto/jute_writer.h"
+#include "storage/txn_log.h"
+
+#include <fmt/format.h>
+#include <zlib.h>
+
+#include <cerrno>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace zk {
+
+namespace {
+
+bool endsWith(const std::string& text, std::string_view suffix)
+{
+    return text.size() >= suffix.size() &&
+           text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+StorageError readGzipFile(const fs::path& file, std::vector<std::uint8_t>& out)
+{
+    out.clear();
+    gzFile gz = gzopen(file.c_str(), "rb");
+    if (gz == nullptr)
+        return StorageError::io(errno ? errno : EIO, file.string(), "open gzip snapshot");
+    std::uint8_t chunk[1 << 16];
+    StorageError result;
+    for (;;) {
+        const int n = gzread(gz, chunk, sizeof chunk);
+        if (n < 0) {
+            int zerr = 0;
+            const char* text = gzerror(gz, &zerr);
+            result = StorageError::bad(StorageErrc::Malformed, file.string(),
+                                       static_cast<std::int64_t>(out.size()),
+                                       fmt::format("gzip: {}", text ? text : "error"));
+            break;
+        }
+        if (n == 0)
+            break;
+        if (out.size() + static_cast<std::size_t>(n) > kMaxSnapshotBytes) {
+            result = StorageError::bad(StorageErrc::UnreasonableLength, file.string(),
+                                       static_cast<std::int64_t>(out.size()));
+            break;
+        }
+        out.insert(out.end(), chunk, chunk + n);
+    }
+    gzclose(gz);
+    return result;
+}
+
+// Checks one seal at the reader's position: long adler32 of all bytes before it, "/".
+StorageError checkSeal(JuteReader& r, std::span<const std::uint8_t> bytes, const std::string& name)
+{
+    const std::size_t at = r.position();
+    const std::uint32_t expected = adler32Of(bytes.subspan(0, at));
+    const std::int64_t stored = r.readLong();
+    const std::string slash = r.readString();
+    if (!r.ok())
+        return StorageError::bad(StorageErrc::Malformed, name, static_cast<std::int64_t>(at),
+                                 "truncated seal");
+    if (static_cast<std::uint64_t>(stored) != expected || slash != "/")
+        return StorageError::bad(StorageErrc::BadChecksum, name, static_cast<std::int64_t>(at),
+                                 fmt::format("CRC corruption in snapshot: stored 0x{:x}, "
+                                             "computed 0x{:x}",
+                                             stored, expected));
+    return {};
+}
+
+StorageError parseSnapshot(std::span<const std::uint8_t> bytes, const std::string& name,
+                           SnapshotSink& sink, SnapshotInfo& info)
+{
+    JuteReader r(bytes, kMaxTxnBytes);
+    auto malformed = [&](std::string what) {
+        return StorageError::bad(StorageErrc::Malformed, name,
+                                 static_cast<std::int64_t>(r.position()), std::move(what));
+    };
+    const std::int32_t magic = r.readInt();
+    const std::int32_t version = r.readInt();
+    info.dbId = r.readLong();
+    if (!r.ok())
+        return malformed("file shorter than its header");
+    if (magic != kSnapshotMagic)
+        return StorageError::bad(StorageErrc::BadMagic, name, 0,
+                                 fmt::format("0x{:08x} is not ZKSN", magic));
+    if (version != kFileFormatVersion)
+        return StorageError::bad(StorageErrc::BadVersion, name, 4, fmt::format("{}", version));
+    const std::int32_t sessions = r.readCount(12);
+    for (std::int32_t i = 0; i < sessions && r.ok(); ++i) {
+        const SessionId id = r.readLong();
+        const std::int32_t timeout = r.readInt();
+        if (r.ok())
+            sink.session(id, timeout);
+    }
+    info.sessionCount = static_cast<std::size_t>(sessions);
+    const std::int32_t acls = r.readCount(12);
+    for (std::int32_t i = 0; i < acls && r.ok(); ++i) {
+        const std::int64_t id = r.readLong();
+        AclList list = readAclList(r);
+        if (r.ok())
+            sink.acl(id, std::move(list));
+    }
+    info.aclCount = static_cast<std::size_t>(acls);
+    if (!r.ok())
+        return malformed("sessions or ACL table cut short");
+    for (std::string path = r.readString(); r.ok() && path != "/"; path = r.readString()) {
+        DataNode node;
+        node.data = r.readOptionalBuffer();
+        node.aclId = r.readLong();
+        node.stat.read(r);
+        if (!r.ok())
+            return malformed(fmt::format("node {} cut short", path));
+        sink.node(std::move(path), std::move(node));
+        ++info.nodeCount;
+    }
+    if (!r.ok())
+        return malformed("node list not ended by \"/\"");
+    if (auto error = checkSeal(r, bytes, name))
+        return error;
+    if (r.atEnd())
+        return {}; // written before 3.6
+    ZxidDigest digest;
+    digest.zxid = r.readLong();
+    digest.digestVersion = r.readInt();
+    digest.digest = r.readLong();
+    if (!r.ok())
+        return malformed("ZxidDigest cut short");
+    if (auto error = checkSeal(r, bytes, name))
+        return error;
+    info.digest = digest;
+    if (r.atEnd())
+        return {};
+    const Zxid last = r.readLong();
+    if (!r.ok())
+        return malformed("lastProcessedZxid cut short");
+    if (auto error = checkSeal(r, bytes, name))
+        return error;
+    info.lastProcessedZxid = last;
+    return {};
+}
+
+class TreeSink : public SnapshotSink
+{
+public:
+    TreeSink(DataTree& tree, std::map<SessionId, std::int32_t>& sessions)
+        : m_tree(tree), m_sessions(sessions)
+    {}
+    void session(SessionId id, std::int32_t timeoutMs) override { m_sessions[id] = timeoutMs; }
+    void acl(std::int64_t id, AclList acls) override { m_tree.acls().addRaw(id, std::move(acls)); }
+    void node(std::string path, DataNode node) override
+    {
+        m_tree.addNodeForRestore(std::move(path), std::move(node));
+    }
+
+private:
+    DataTree& m_tree;
+    std::map<SessionId, std::int32_t>& m_sessions;
+};
+
+std::string parentOf(const std::string& path)
+{
+    const auto slash = path.rfind('/');
+    return slash == 0 ? std::string("/") : path.substr(0, slash);
+}
+
+std::string childPath(const std::string& parent, const std::string& name)
+{
+    return parent == "/" ? "/" + name : parent + "/" + name;
+}
+
+StorageError writeAll(int fd, std::span<const std::uint8_t> bytes, const std::string& name,
+                      std::uint32_t& adler)
+{
+    adler =
+        static_cast<std::uint32_t>(adler32(adler, bytes.data(), static_cast<uInt>(bytes.size())));
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return StorageError::io(errno, name, "write snapshot");
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    return {};
+}
+
+void writeSeal(JuteWriter& w, std::uint32_t adlerBefore)
+{
+    // The checksum covers the bytes before the long; compute it over what w adds first.
+    const auto pending = w.bytes();
+    const auto adler = adler32(adlerBefore, pending.data(), static_cast<uInt>(pending.size()));
+    w.writeLong(static_cast<std::int64_t>(adler));
+    w.writeString("/");
+}
+
+} // namespace
+
+bool looksLikeValidSnapshot(const fs::path& file)
+{
+    const std::string name = file.filename().string();
+    if (!zxidFromName(name, kSnapshotPrefix))
+        return false;
+    if (endsWith(name, ".gz") || endsWith(name, ".snappy"))
+        return true; // checked when read, as SnapStream does for compressed streams
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    struct stat st
+    {};
+    bool valid = false;
+    std::uint8_t tail[5];
+    if (::fstat(fd, &st) == 0 && st.st_size >= 10 &&
+        ::pread(fd, tail, sizeof tail, st.st_size - 5) == 5)
+        valid = tail[0] == 0 && tail[1] == 0 && tail[2] == 0 && tail[3] == 1 && tail[4] == '/';
+    ::close(fd);
+    return valid;
+}
+
+StorageError readSnapshotFile(const fs::path& file, SnapshotSink& sink, SnapshotInfo& info)
+{
+    const std::string name = file.string();
+    info = SnapshotInfo{};
+    const auto zxid = zxidFromName(file.filename().string(), kSnapshotPrefix);
+    if (!zxid)
+        return StorageError::bad(StorageErrc::Unsupported, name, -1, "not a snapshot.<zxid> name");
+    info.zxid = *zxid;
+    if (endsWith(name, ".snappy"))
+        return StorageError::bad(StorageErrc::Unsupported, name, -1, "snappy compression");
+    std::vector<std::uint8_t> bytes;
+    StorageError error = endsWith(name, ".gz") ? readGzipFile(file, bytes)
+                                               : readWholeFile(file, bytes, kMaxSnapshotBytes);
+    if (error)
+        return error;
+    return parseSnapshot(bytes, name, sink, info);
+}
+
+StorageError restoreSnapshot(const fs::path& file, DataTree& tree,
+                             std::map<SessionId, std::int32_t>& sessions, SnapshotInfo& info)
+{
+    tree.beginRestore();
+    sessions.clear();
+    TreeSink sink(tree, sessions);
+    if (auto error = readSnapshotFile(file, sink, info))
+        return error;
+    if (!tree.finishRestore())
+        return StorageError::bad(StorageErrc::Malformed, file.string(), -1,
+                                 "a node's parent, the root or an ACL entry is missing");
+    tree.setLastProcessedZxid(info.zxid);
+    return {};
+}
+
+std::size_t SnapshotImage::bytes() const
+{
+    std::size_t total = 0;
+    for (const auto& chunk : nodeChunks)
+        total += chunk.size();
+    return total;
+}
+
+std::optional<std::string> nextPathInPreOrder(const DataTree& tree, const std::string& path)
+{
+    const DataNode* node = tree.node(path);
+    if (node != nullptr && !node->children.empty())
+        return childPath(path, *node->children.begin());
+    std::string current = path;
+    while (current != "/" && !current.empty()) {
+        const std::string parent = parentOf(current);
+        const std::string name = current.substr(current.rfind('/') + 1);
+        if (const DataNode* up = tree.node(parent)) {
+            auto next = up->children.upper_bound(name);
+            if (next != up->children.end())
+                return childPath(parent, *next);
+        }
+        current = parent;
+    }
+    return std::nullopt;
+}
+
+SnapshotBuilder::SnapshotBuilder(const DataTree& tree,
+                                 const std::map<SessionId, std::int32_t>& sessions)
+{
+    m_image.zxid = tree.lastProcessedZxid();
+    m_image.sessions.assign(sessions.begin(), sessions.end());
+    tree.acls().forEach(
+        [&](std::int64_t id, const AclList& acls) { m_image.acls.emplace(id, acls); });
+}
+
+void SnapshotBuilder::serializeNode(const DataTree& tree, const std::string& path,
+                                    const DataNode& node)
+{
+    // A node created after the ACL table was captured may use a newer entry.
+    if (node.aclId != AclCache::openAclUnsafeId && m_image.acls.count(node.aclId) == 0)
+        m_image.acls.emplace(node.aclId, tree.acls().convertLong(node.aclId));
+    if (m_image.nodeChunks.empty() || m_image.nodeChunks.back().size() >= kChunkBytes) {
+        m_image.nodeChunks.emplace_back();
+        m_image.nodeChunks.back().reserve(kChunkBytes + 4096);
+    }
+    JuteWriter w;
+    w.writeString(path == "/" ? std::string_view() : std::string_view(path));
+    w.writeOptionalBuffer(node.data);
+    w.writeLong(node.aclId);
+    node.stat.write(w);
+    const auto& bytes = w.bytes();
+    auto& chunk = m_image.nodeChunks.back();
+    chunk.insert(chunk.end(), bytes.begin(), bytes.end());
+    ++m_image.nodeCount;
+}
+
+bool SnapshotBuilder::step(const DataTree& tree, std::size_t maxNodes)
+{
+    ZK_ASSERT(maxNodes > 0);
+    for (std::size_t visited = 0; !m_done && visited < maxNodes; ++visited) {
+        std::optional<std::string> next =
+            m_last ? nextPathInPreOrder(tree, *m_last) : std::optional<std::string>("/");
+        if (!next) {
+            m_done = true;
+            break;
+        }
+        const DataNode* node = tree.node(*next);
+        ZK_ASSERT(node != nullptr);
+        serializeNode(tree, *next, *node);
+        m_last = std::move(next);
+    }
+    return m_done;
+}
+
+SnapshotImage SnapshotBuilder::finish(const DataTree& tree)
+{
+    ZK_ASSERT(m_done);
+    m_image.digest = ZxidDigest{tree.lastProcessedZxid(), DataTree::digestVersion, tree.digest()};
+    m_image.lastProcessedZxid = tree.lastProcessedZxid();
+    return std::move(m_image);
+}
+
+StorageError writeSnapshotFile(const fs::path& dir, const SnapshotImage& image, bool sync,
+                               fs::path* written)
+{
+    const fs::path path = dir / zxidFileName(kSnapshotPrefix, image.zxid);
+    const fs::path tmp = dir / ("tmp." + path.filename().string());
+    const std::string name = tmp.string();
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return StorageError::io(errno, name, "create snapshot");
+    std::uint32_t adler = static_cast<std::uint32_t>(adler32(0L, Z_NULL, 0));
+    JuteWriter head;
+    head.writeInt(kSnapshotMagic);
+    head.writeInt(kFileFormatVersion);
+    head.writeLong(-1);
+    head.writeInt(static_cast<std::int32_t>(image.sessions.size()));
+    for (const auto& [id, timeout] : image.sessions) {
+        head.writeLong(id);
+        head.writeInt(timeout);
+    }
+    head.writeInt(static_cast<std::int32_t>(image.acls.size()));
+    for (const auto& [id, acls] : image.acls) {
+        head.writeLong(id);
+        writeAclList(head, acls);
+    }
+    StorageError error = writeAll(fd, head.bytes(), name, adler);
+    for (const auto& chunk : image.nodeChunks) {
+        if (error)
+            break;
+        error = writeAll(fd, chunk, name, adler);
+    }
+    if (!error) {
+        JuteWriter tail;
+        tail.writeString("/");
+        writeSeal(tail, adler);
+        JuteWriter digest;
+        digest.writeLong(image.digest.zxid);
+        digest.writeInt(image.digest.digestVersion);
+        digest.writeLong(image.digest.digest);
+        const auto adlerAfterTail = static_cast<std::uint32_t>(
+            adler32(adler, tail.bytes().data(), static_cast<uInt>(tail.bytes().size())));
+        writeSeal(digest, adlerAfterTail);
+        tail.writeRaw(digest.bytes());
+        if (image.writeLastProcessedZxid) {
+            const auto adlerAfterDigest = static_cast<std::uint32_t>(
+                adler32(adler, tail.bytes().data(), static_cast<uInt>(tail.bytes().size())));
+            JuteWriter last;
+            last.writeLong(image.lastProcessedZxid);
+            writeSeal(last, adlerAfterDigest);
+            tail.writeRaw(last.bytes());
+        }
+        error = writeAll(fd, tail.bytes(), name, adler);
+    }
+    if (!error && sync && ::fsync(fd) != 0)
+        error = StorageError::io(errno, name, "fsync snapshot");
+    if (::close(fd) != 0 && !error)
+        error = StorageError::io(errno, name, "close snapshot");
+    if (!error && ::rename(tmp.c_str(), path.c_str()) != 0)
+        error = StorageError::io(errno, path.string(), "rename snapshot");
+    if (error) {
+        ::unlink(tmp.c_str());
+        return error;
+    }
+    if (written)
+        *written = path;
+    return sync ? syncDirectory(dir) : StorageError{};
+}
+
+} // namespace zk

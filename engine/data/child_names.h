@@ -38,6 +38,8 @@ public:
     const_reverse_iterator rbegin() const { return names().rbegin(); }
     const_reverse_iterator rend() const { return names().rend(); }
     bool contains(std::string_view name) const { return m_names && m_names->count(name) != 0; }
+    // The first name after `name`, for walks that resume between changes of the tree.
+    const_iterator upper_bound(std::string_view name) const { return names().upper_bound(name); }
 
     // name must view memory that outlives its membership (the child's key in the tree).
     void insert(std::string_view name)

@@ -169,9 +169,10 @@ std::string parentOf(const std::string& path)
     return slash == 0 ? std::string("/") : path.substr(0, slash);
 }
 
-std::string childPath(const std::string& parent, const std::string& name)
+std::string childPath(const std::string& parent, std::string_view name)
 {
-    return parent == "/" ? "/" + name : parent + "/" + name;
+    std::string path = parent == "/" ? std::string() : parent;
+    return path.append("/").append(name);
 }
 
 StorageError writeAll(int fd, std::span<const std::uint8_t> bytes, const std::string& name,

@@ -6,6 +6,7 @@
 // Apache's zkTxnLogToolkit.sh and zkSnapShotToolkit.sh print them.
 
 #include "config/server_config.h"
+#include "net/durable_host.h"
 #include "net/server_host.h"
 #include "net/server_options.h"
 #include "storage/file_storage.h"
@@ -140,41 +141,30 @@ int main(int argc, char** argv)
     const auto storageOptions =
         zk::storageOptionsFrom(config, static_cast<std::uint64_t>(startWall) ^
                                            static_cast<std::uint64_t>(config.myId.value_or(0)));
-    const auto restoreStart = std::chrono::steady_clock::now();
-    zk::RecoveredState state;
-    if (auto error = zk::recover(storageOptions, state)) {
-        spdlog::error("cannot restore {}: {}", storageOptions.dataDir.string(), error.message());
+    zk::RecoveryReport report;
+    std::string error;
+    auto host = zk::openDurableHost(zk::hostOptionsFrom(config), storageOptions, report, error);
+    for (const auto& warning : report.warnings)
+        spdlog::warn("{}", warning);
+    if (!host) {
+        spdlog::error("{}", error);
         spdlog::error("zoolab-server: not started");
         return 1;
     }
-    for (const auto& warning : state.warnings)
-        spdlog::warn("{}", warning);
-    const auto restoreMs = std::chrono::duration_cast<std::chrono::milliseconds>(
-                               std::chrono::steady_clock::now() - restoreStart)
-                               .count();
     spdlog::info("restored {} znodes and {} sessions from {} + {} txns replayed: zxid 0x{:x} "
                  "in {} ms",
-                 state.tree.nodeCount() - 1, state.sessions.size(),
-                 state.snapshotFile ? state.snapshotFile->string() : std::string("no snapshot"),
-                 state.txnsReplayed, state.lastZxid, restoreMs);
-    std::filesystem::path startupSnapshot;
-    if (auto error =
-            zk::takeSnapshotNow(storageOptions, state.tree, state.sessions, &startupSnapshot)) {
-        spdlog::error("cannot write the start-up snapshot: {}", error.message());
-        return 1;
-    }
-    spdlog::info("Snapshot taken: {}", startupSnapshot.string());
-    auto storage = std::make_unique<zk::FileStorage>(storageOptions, state.lastZxid);
-    zk::ServerHost host(zk::hostOptionsFrom(config), std::move(state.tree), std::move(storage),
-                        state.sessions);
-    if (auto ec = host.start()) {
+                 report.znodes, report.sessions,
+                 report.snapshotFile ? report.snapshotFile->string() : std::string("no snapshot"),
+                 report.txnsReplayed, report.lastZxid, report.milliseconds);
+    spdlog::info("Snapshot taken: {}", report.startupSnapshot.string());
+    if (auto ec = host->start()) {
         spdlog::error("cannot listen on {}:{}: {}",
                       config.clientPortAddress.empty() ? "0.0.0.0" : config.clientPortAddress,
                       config.clientPort, ec.message());
         return 1;
     }
     spdlog::info("zoolab-server standalone, serving clients on port {} (tickTime={} ms)",
-                 host.clientPort(), config.tickTimeMs);
+                 host->clientPort(), config.tickTimeMs);
 
     // Wait for a stop signal, watching for a storage failure meanwhile.
     for (;;) {
@@ -184,13 +174,13 @@ int main(int argc, char** argv)
             spdlog::info("signal {} received, shutting down", received);
             break;
         }
-        if (host.failed()) {
-            spdlog::critical("zoolab-server stops: storage failed: {}", host.failureMessage());
-            host.stop();
+        if (host->failed()) {
+            spdlog::critical("zoolab-server stops: storage failed: {}", host->failureMessage());
+            host->stop();
             return 3;
         }
     }
-    host.stop();
+    host->stop();
     spdlog::info("stopped");
     return 0;
 }

@@ -1,5 +1,7 @@
 #include "controllers/embedded_cluster.h"
 
+#include "net/durable_host.h"
+
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -41,7 +43,19 @@ std::error_code EmbeddedCluster::start()
     hostOptions.dataDir = m_options.dataDir;
     hostOptions.dataLogDir = m_options.dataDir;
     hostOptions.fourLetterWhitelist = {"srvr", "stat", "ruok", "conf", "mntr", "cons", "envi"};
-    auto host = std::make_unique<zk::ServerHost>(hostOptions, zk::DataTree(true));
+    std::unique_ptr<zk::ServerHost> host;
+    if (m_options.dataDir.empty()) {
+        host = std::make_unique<zk::ServerHost>(hostOptions, zk::DataTree(true));
+    } else {
+        zk::StorageOptions storage;
+        storage.dataDir = m_options.dataDir;
+        storage.extendedTypesEnabled = true;
+        storage.seed = static_cast<std::uint64_t>(m_options.basePort) * 7919 + 1;
+        zk::RecoveryReport report;
+        host = zk::openDurableHost(hostOptions, storage, report, m_lastError);
+        if (!host)
+            return std::make_error_code(std::errc::io_error);
+    }
     if (auto ec = host->start())
         return ec;
     m_host = std::move(host);

@@ -8,8 +8,8 @@
 // only binds sockets and spawns the server's io thread; it does not wait for clients.
 // Ownership: owns its hosts; the destructor stops them (joins their threads).
 //
-// Storage: the engine has no txn log or snapshots yet, so the data lives in memory and is lost
-// on exit. dataDir is created and handed to the server for when storage lands.
+// Storage: with a dataDir the server keeps Apache's txn log and snapshots there, so the data
+// survives a restart of the studio; without one (tests) it lives in memory.
 
 #include "net/server_host.h"
 
@@ -47,9 +47,11 @@ public:
     EmbeddedCluster(const EmbeddedCluster&) = delete;
     EmbeddedCluster& operator=(const EmbeddedCluster&) = delete;
 
-    // Binds the client port(s) and starts serving. On failure nothing keeps running; the error
-    // is the bind error (address_in_use when another process holds the port).
+    // Recovers dataDir, binds the client port(s) and starts serving. On failure nothing keeps
+    // running; the error is the bind error (address_in_use when another process holds the
+    // port), or io_error when the data directory cannot be recovered (see lastError()).
     std::error_code start();
+    const std::string& lastError() const { return m_lastError; }
     void stop();
     bool running() const { return m_host != nullptr; }
 
@@ -68,6 +70,7 @@ public:
 private:
     Options m_options;
     std::unique_ptr<zk::ServerHost> m_host;
+    std::string m_lastError;
 };
 
 } // namespace zoolab

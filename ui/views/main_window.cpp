@@ -232,9 +232,9 @@ void MainWindow::refreshClusterTab()
                         .arg(node.running ? QStringLiteral("running") : QStringLiteral("stopped"));
         }
         html += QStringLiteral("</table>");
-        html += QStringLiteral("<p>Data is kept in memory and is lost when the studio exits: the "
-                               "engine has no transaction log or snapshots yet. Reserved data "
-                               "directory: <code>%1</code></p>")
+        html += QStringLiteral("<p>Data survives restarts of the studio: the server keeps Apache "
+                               "ZooKeeper's transaction log and snapshots in "
+                               "<code>%1</code>.</p>")
                     .arg(m_options.dataDir.toHtmlEscaped());
         if (!m_embeddedNote.isEmpty())
             html += QStringLiteral("<p><i>%1</i></p>").arg(m_embeddedNote.toHtmlEscaped());
@@ -314,9 +314,11 @@ void MainWindow::startEmbedded()
     options.dataDir = m_options.dataDir.toStdString();
     m_cluster = std::make_unique<EmbeddedCluster>(options);
     if (auto ec = m_cluster->start()) {
-        m_embeddedNote = QStringLiteral("it could not listen on 127.0.0.1:%1: %2")
-                             .arg(port)
-                             .arg(QString::fromStdString(ec.message()));
+        m_embeddedNote = m_cluster->lastError().empty()
+                             ? QStringLiteral("it could not listen on 127.0.0.1:%1: %2")
+                                   .arg(port)
+                                   .arg(QString::fromStdString(ec.message()))
+                             : QString::fromStdString(m_cluster->lastError());
         m_cluster.reset();
         if (m_options.interactive)
             QMessageBox::warning(

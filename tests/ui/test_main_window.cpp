@@ -6,8 +6,11 @@
 #include "views/connection_tab.h"
 #include "views/main_window.h"
 
+#include "client/sync_client.h"
+
 #include <QCoreApplication>
 #include <QTabWidget>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <netinet/in.h>
@@ -24,6 +27,7 @@ private slots:
     void initTestCase();
     void startsEmbeddedAndConnects();
     void movesToFreePortWhenTaken();
+    void keepsDataAcrossRestartsAndResets();
 };
 
 void MainWindowTest::initTestCase()
@@ -78,6 +82,49 @@ void MainWindowTest::movesToFreePortWhenTaken()
         QTRY_COMPARE_WITH_TIMEOUT(tab->session()->state(), SessionState::Connected, 10000);
     }
     ::close(fd);
+}
+
+namespace {
+
+// Whether `path` exists on the window's embedded server, asked by a fresh client.
+zk::ZError existsOnEmbedded(MainWindow& window, const std::string& path, bool create)
+{
+    zk::client::ClientOptions options;
+    options.connectString = window.cluster()->connectString();
+    zk::client::ZkClient client(options);
+    zk::client::SyncClient sync(client);
+    if (sync.waitConnected(std::chrono::seconds(10)) != SessionState::Connected)
+        return zk::ZError::ConnectionLoss;
+    if (create)
+        return sync
+            .create(path, zk::client::Bytes{'v'}, zk::openAclUnsafe(), zk::CreateMode::Persistent)
+            .error;
+    return sync.exists(path, nullptr).error;
+}
+
+} // namespace
+
+void MainWindowTest::keepsDataAcrossRestartsAndResets()
+{
+    QTemporaryDir dir;
+    MainWindow::Options options;
+    options.interactive = false;
+    options.embeddedPort = 0;
+    options.dataDir = dir.path() + QStringLiteral("/embedded");
+    {
+        MainWindow window(options);
+        window.startUp();
+        QVERIFY(window.cluster() && window.cluster()->running());
+        QCOMPARE(existsOnEmbedded(window, "/kept", true), zk::ZError::Ok);
+    }
+    MainWindow window(options);
+    window.startUp();
+    QVERIFY(window.cluster() && window.cluster()->running());
+    QCOMPARE(existsOnEmbedded(window, "/kept", false), zk::ZError::Ok);
+    QString error;
+    QVERIFY2(window.wipeAndRestartEmbedded(&error), qPrintable(error));
+    QCOMPARE(existsOnEmbedded(window, "/kept", false), zk::ZError::NoNode);
+    QVERIFY(window.currentConnection() && window.currentConnection()->session()->spec().embedded);
 }
 
 QTEST_MAIN(MainWindowTest)

@@ -4,6 +4,8 @@
 #include "views/connect_dialog.h"
 #include "views/connection_tab.h"
 
+#include <filesystem>
+
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
@@ -110,6 +112,8 @@ void MainWindow::buildActions()
             closeTab(m_tabs->currentIndex());
     });
     closeTabAction->setShortcut(QKeySequence::Close);
+    file->addAction(QStringLiteral("Reset &embedded cluster…"), this,
+                    &MainWindow::resetEmbeddedCluster);
     file->addSeparator();
     QAction* quit = file->addAction(QStringLiteral("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence(QStringLiteral("Ctrl+Q")));
@@ -379,6 +383,52 @@ void MainWindow::showConnectDialog()
     ConnectDialog dialog(this);
     if (dialog.exec() == QDialog::Accepted)
         openConnection(dialog.spec());
+}
+
+void MainWindow::resetEmbeddedCluster()
+{
+    if (m_options.dataDir.isEmpty() || !m_options.embedded)
+        return;
+    const auto answer = QMessageBox::question(
+        this, QStringLiteral("Reset embedded cluster"),
+        QStringLiteral("Delete every znode and session of the embedded server and start it "
+                       "empty?\n\nIts data directory %1 is wiped. This cannot be undone.")
+            .arg(m_options.dataDir),
+        QMessageBox::Reset | QMessageBox::Cancel, QMessageBox::Cancel);
+    if (answer != QMessageBox::Reset)
+        return;
+    QString error;
+    if (!wipeAndRestartEmbedded(&error)) {
+        QMessageBox::warning(this, QStringLiteral("Reset embedded cluster"), error);
+        return;
+    }
+    statusBar()->showMessage(QStringLiteral("The embedded cluster was reset"), 10000);
+}
+
+bool MainWindow::wipeAndRestartEmbedded(QString* error)
+{
+    for (int i = m_tabs->count() - 1; i >= 0; --i) {
+        auto* tab = qobject_cast<ConnectionTab*>(m_tabs->widget(i));
+        if (tab && tab->session()->spec().embedded)
+            closeTab(i);
+    }
+    m_cluster.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(m_options.dataDir.toStdString(), ec);
+    if (ec) {
+        *error = QStringLiteral("Could not delete %1: %2")
+                     .arg(m_options.dataDir, QString::fromStdString(ec.message()));
+        return false;
+    }
+    m_embeddedNote.clear();
+    startEmbedded();
+    refreshClusterTab();
+    updateStatus();
+    if (!m_cluster || !m_cluster->running()) {
+        *error = QStringLiteral("The embedded server did not start again: %1").arg(m_embeddedNote);
+        return false;
+    }
+    return true;
 }
 
 void MainWindow::closeTab(int index)

@@ -26,6 +26,9 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
+    // Closes the embedded server's tabs, stops it, deletes its data directory and starts it
+    // empty with a new tab. On failure returns false with a sentence in *error.
+    bool wipeAndRestartEmbedded(QString* error);
     struct Options
     {
         bool embedded = true;
@@ -54,6 +57,8 @@ private:
     void buildClusterTab();
     void refreshClusterTab();
     void startEmbedded();
+    // Asks, then calls wipeAndRestartEmbedded().
+    void resetEmbeddedCluster();
     void updateStatus();
     void rebuildRecentMenu();
     void closeTab(int index);

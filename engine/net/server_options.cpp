@@ -35,6 +35,7 @@ ServerHostOptions hostOptionsFrom(const ServerConfig& config)
     options.core.maxBufferBytes = config.juteMaxBuffer();
     options.core.superDigest = config.superDigest().value_or("");
     options.core.extendedTypesEnabled = config.extendedTypesEnabled();
+    options.core.reconfigEnabled = config.reconfigEnabled;
     options.core.closeSessionTxnEnabled =
         config.systemProperty("zookeeper.closeSessionTxn.enabled").value_or("true") != "false";
     options.core.containerCheckIntervalMs =

@@ -387,8 +387,9 @@ ZError PrepStage::prepOne(const Context& ctx, OpCode type, std::span<const std::
         err = prepCheck(ctx, body, txn);
         break;
     case OpCode::Reconfig:
-        // Standalone servers cannot reconfigure (PrepRequestProcessor: UNIMPLEMENTED).
-        err = ZError::Unimplemented;
+        // PrepRequestProcessor: RECONFIGDISABLED unless reconfigEnabled, and a standalone
+        // server cannot reconfigure at all (UNIMPLEMENTED).
+        err = m_config.reconfigEnabled ? ZError::Unimplemented : ZError::ReconfigDisabled;
         break;
     default:
         err = ZError::Unimplemented;

@@ -27,6 +27,7 @@ struct ServerCoreConfig
     std::string superDigest;
     bool extendedTypesEnabled = false;
     bool closeSessionTxnEnabled = true;
+    bool reconfigEnabled = false;
     std::int64_t containerCheckIntervalMs = 60000;
     std::int32_t maxClientConnectionsPerHost = 60;
     // SASL DIGEST-MD5 users (JAAS Server section) and whether the "sasl" ACL scheme is

@@ -349,6 +349,17 @@ private slots:
         QVERIFY(out.frames.at(0).closeAfter);
     }
 
+    void reconfigIsDisabledThenUnimplemented()
+    {
+        // As Apache's PrepRequestProcessor: disabled by default, impossible when standalone.
+        Harness h;
+        h.open(1);
+        ReconfigRequest request;
+        request.curConfigId = -1;
+        auto replies = h.call(1, requestBytes(1, OpCode::Reconfig, request));
+        QCOMPARE(replies.at(0).header.err, static_cast<std::int32_t>(ZError::ReconfigDisabled));
+    }
+
     void closeSessionRepliesThenCloses()
     {
         Harness h;

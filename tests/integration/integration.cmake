@@ -44,7 +44,7 @@ if(zoolab_kazoo_found AND ZOOLAB_JAVA)
     COMMAND ${ZOOLAB_BASH} ${ZOOLAB_INTEGRATION_DIR}/run-kazoo-suite.sh zoolab 1)
   set_tests_properties(integration_kazoo PROPERTIES
     LABELS "integration" TIMEOUT 1600 RUN_SERIAL TRUE
-    ENVIRONMENT "${zoolab_integration_env};KAZOO_TIMEOUT=1500;KAZOO_EXPECTED_FAILURES=${ZOOLAB_INTEGRATION_DIR}/kazoo-expected-failures-standalone.txt")
+    ENVIRONMENT "${zoolab_integration_env};KAZOO_TIMEOUT=1500;KAZOO_LOG_COPY=${CMAKE_BINARY_DIR}/integration-tmp/kazoo-pytest.log;KAZOO_EXPECTED_FAILURES=${ZOOLAB_INTEGRATION_DIR}/kazoo-expected-failures-standalone.txt")
 endif()
 
 # zkCli.sh transcript versus expected/zkcli-session.txt (recorded from Apache 3.8.0).

@@ -194,9 +194,9 @@ private slots:
 
     void oneShotWatches()
     {
+        EventLog log; // declared first: it must outlive the client that calls it
         auto client = open();
         SyncClient sync(*client);
-        EventLog log;
         const auto watcher = log.watcher();
         const std::string path = m_root + "/w";
         QCOMPARE(sync.exists(path, watcher).error, zk::ZError::NoNode);
@@ -218,9 +218,9 @@ private slots:
 
     void persistentRecursiveWatchAndChroot()
     {
+        EventLog log; // declared first: it must outlive the client that calls it
         auto client = open(m_root);
         SyncClient sync(*client);
-        EventLog log;
         QVERIFY(sync.create("/tree", {}, zk::openAclUnsafe(), zk::CreateMode::Persistent).ok());
         QVERIFY(sync.addWatch("/tree", zk::AddWatchMode::PersistentRecursive, log.watcher()).ok());
         auto created = sync.create("/tree/a", {}, zk::openAclUnsafe(), zk::CreateMode::Persistent);

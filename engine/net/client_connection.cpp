@@ -1,6 +1,7 @@
 #include "net/client_connection.h"
 
 #include "net/server_host.h"
+#include "proto/frame_decoder.h"
 #include "server/four_letter_words.h"
 
 #include <spdlog/spdlog.h>
@@ -32,36 +33,53 @@ void ClientConnection::start()
 asio::awaitable<void> ClientConnection::readLoop()
 {
     auto self = shared_from_this();
-    std::vector<std::uint8_t> payload;
+    // Bulk reads: one syscall brings in every frame a client has pipelined, and the host
+    // drains once for all of them, so their txns share one group commit.
+    std::vector<std::uint8_t> buffer(64 * 1024);
+    FrameDecoder decoder(m_maxBufferBytes);
     bool first = true;
     for (;;) {
-        std::array<std::uint8_t, 4> header{};
         boost::system::error_code ec;
-        co_await asio::async_read(m_socket, asio::buffer(header),
-                                  asio::redirect_error(asio::use_awaitable, ec));
+        const std::size_t got = co_await m_socket.async_read_some(
+            asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
         if (ec || m_closed)
             break;
-        const auto length = static_cast<std::int32_t>(
-            (std::uint32_t{header[0]} << 24) | (std::uint32_t{header[1]} << 16) |
-            (std::uint32_t{header[2]} << 8) | std::uint32_t{header[3]});
+        decoder.feed(std::span<const std::uint8_t>(buffer.data(), got));
         if (first) {
+            const auto pending = decoder.pending();
+            if (pending.size() < 4)
+                continue;
             first = false;
+            const auto length = static_cast<std::int32_t>(
+                (std::uint32_t{pending[0]} << 24) | (std::uint32_t{pending[1]} << 16) |
+                (std::uint32_t{pending[2]} << 8) | std::uint32_t{pending[3]});
             if (auto word = fourLetterWordFromLength(length)) {
                 const std::string text = m_host.onFourLetterWord(*word);
                 send(std::vector<std::uint8_t>(text.begin(), text.end()), true);
                 break;
             }
         }
-        if (length < 0 || length > m_maxBufferBytes) {
-            spdlog::warn("Len error {} from {}: closing the connection", length, m_remote);
+        bool malformed = false;
+        bool anyFrame = false;
+        for (;;) {
+            const auto result = decoder.next();
+            if (result.status == FrameDecoder::Status::NeedMore)
+                break;
+            if (result.status == FrameDecoder::Status::Malformed) {
+                malformed = true;
+                break;
+            }
+            m_host.onFrame(m_id, result.frame, /*drainNow=*/false);
+            anyFrame = true;
+            if (m_closed)
+                break;
+        }
+        if (anyFrame)
+            m_host.drainAfterFrames();
+        if (malformed) {
+            spdlog::warn("Len error from {}: closing the connection", m_remote);
             break;
         }
-        payload.resize(static_cast<std::size_t>(length));
-        co_await asio::async_read(m_socket, asio::buffer(payload),
-                                  asio::redirect_error(asio::use_awaitable, ec));
-        if (ec || m_closed)
-            break;
-        m_host.onFrame(m_id, payload);
         if (m_closed)
             break;
     }
@@ -87,20 +105,35 @@ void ClientConnection::writeNext()
         return;
     }
     m_writing = true;
-    asio::async_write(m_socket, asio::buffer(m_queue.front().bytes),
-                      [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
-                          if (ec) {
-                              self->finish();
-                              return;
-                          }
-                          const bool closeAfter = self->m_queue.front().closeAfter;
-                          self->m_queue.pop_front();
-                          if (closeAfter) {
-                              self->finish();
-                              return;
-                          }
-                          self->writeNext();
-                      });
+    // Everything queued goes out in one gather write, up to and including a closing frame.
+    m_inFlight = 0;
+    m_gather.clear();
+    bool closeAfter = false;
+    for (const Outgoing& out : m_queue) {
+        m_gather.push_back(asio::buffer(out.bytes));
+        ++m_inFlight;
+        if (out.closeAfter) {
+            closeAfter = true;
+            break;
+        }
+        if (m_inFlight >= 64)
+            break;
+    }
+    asio::async_write(
+        m_socket, m_gather,
+        [self = shared_from_this(), closeAfter](boost::system::error_code ec, std::size_t) {
+            if (ec) {
+                self->finish();
+                return;
+            }
+            for (std::size_t i = 0; i < self->m_inFlight; ++i)
+                self->m_queue.pop_front();
+            if (closeAfter) {
+                self->finish();
+                return;
+            }
+            self->writeNext();
+        });
 }
 
 void ClientConnection::close()

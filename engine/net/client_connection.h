@@ -49,6 +49,8 @@ private:
         bool closeAfter = false;
     };
     std::deque<Outgoing> m_queue;
+    std::vector<asio::const_buffer> m_gather; // the write in flight
+    std::size_t m_inFlight = 0;               // queued frames it covers
     bool m_writing = false;
     bool m_closed = false;
 };

@@ -208,15 +208,21 @@ void ServerHost::scheduleTick()
     });
 }
 
-void ServerHost::onFrame(ConnectionId id, std::span<const std::uint8_t> payload)
+void ServerHost::onFrame(ConnectionId id, std::span<const std::uint8_t> payload, bool drainNow)
 {
     const auto start = std::chrono::steady_clock::now();
     m_core->receive(id, payload);
-    drain();
+    if (drainNow)
+        drain();
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
                              std::chrono::steady_clock::now() - start)
                              .count();
     m_latency.add(elapsed);
+}
+
+void ServerHost::drainAfterFrames()
+{
+    drain();
 }
 
 void ServerHost::onClosed(ConnectionId id)

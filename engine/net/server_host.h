@@ -88,7 +88,10 @@ private:
 
     asio::awaitable<void> acceptLoop();
     void scheduleTick();
-    void onFrame(ConnectionId id, std::span<const std::uint8_t> payload);
+    // Hands one frame to the core; drainNow=false lets a connection hand over every frame of
+    // one read and then call drainAfterFrames() once.
+    void onFrame(ConnectionId id, std::span<const std::uint8_t> payload, bool drainNow = true);
+    void drainAfterFrames();
     void onClosed(ConnectionId id);
     std::string onFourLetterWord(const std::string& word);
     void drain();

@@ -3,6 +3,7 @@
 #include "core/assert.h"
 
 #include <fmt/format.h>
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -469,7 +470,7 @@ bool FileStorage::snapshotStep(const DataTree& tree, const SessionTracker& sessi
     m_builder.reset();
     if (m_snapshotThread.joinable())
         m_snapshotThread.join(); // the previous one has finished: m_snapshotRunning was clear
-    m_snapshotThread = std::thread([this, image = std::move(image)] {
+    m_snapshotThread = std::thread([this, image = std::move(image)]() mutable {
         fs::path written;
         const auto error =
             writeSnapshotFile(m_options.snapDir(), image, m_options.forceSync, &written);
@@ -481,6 +482,10 @@ bool FileStorage::snapshotStep(const DataTree& tree, const SessionTracker& sessi
             std::lock_guard lock(m_mutex);
             ++m_stats.snapshotsWritten;
         }
+        // The image is a whole serialized copy of the tree: give its pages back to the OS
+        // rather than keep the high-water mark of every snapshot resident.
+        image = SnapshotImage();
+        malloc_trim(0);
         m_snapshotRunning = false;
     });
     return true;

@@ -43,50 +43,6 @@ KeeperState keeperStateOf(SessionState state)
     return KeeperState::Disconnected;
 }
 
-std::string_view eventTypeName(EventType type)
-{
-    switch (type) {
-    case EventType::None:
-        return "None";
-    case EventType::NodeCreated:
-        return "NodeCreated";
-    case EventType::NodeDeleted:
-        return "NodeDeleted";
-    case EventType::NodeDataChanged:
-        return "NodeDataChanged";
-    case EventType::NodeChildrenChanged:
-        return "NodeChildrenChanged";
-    case EventType::DataWatchRemoved:
-        return "DataWatchRemoved";
-    case EventType::ChildWatchRemoved:
-        return "ChildWatchRemoved";
-    case EventType::PersistentWatchRemoved:
-        return "PersistentWatchRemoved";
-    }
-    return "Unknown";
-}
-
-std::string_view keeperStateName(KeeperState state)
-{
-    switch (state) {
-    case KeeperState::Disconnected:
-        return "Disconnected";
-    case KeeperState::SyncConnected:
-        return "SyncConnected";
-    case KeeperState::AuthFailed:
-        return "AuthFailed";
-    case KeeperState::ConnectedReadOnly:
-        return "ConnectedReadOnly";
-    case KeeperState::SaslAuthenticated:
-        return "SaslAuthenticated";
-    case KeeperState::Expired:
-        return "Expired";
-    case KeeperState::Closed:
-        return "Closed";
-    }
-    return "Unknown";
-}
-
 std::string toString(const WatchedEvent& event)
 {
     std::string text = "WatchedEvent state:";

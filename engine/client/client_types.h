@@ -8,6 +8,7 @@
 #include "data/stat.h"
 #include "proto/client_records.h"
 #include "proto/opcodes.h"
+#include "proto/record_names.h"
 
 #include <cstdint>
 #include <functional>
@@ -98,8 +99,8 @@ struct WatchedEvent
 // "WatchedEvent state:SyncConnected type:NodeDataChanged path:/a" as Java's
 // WatchedEvent.toString() (an empty path prints as null).
 std::string toString(const WatchedEvent& event);
-std::string_view eventTypeName(EventType type);
-std::string_view keeperStateName(KeeperState state);
+using zk::eventTypeName;
+using zk::keeperStateName;
 
 // Called on the client thread for each event a watch receives.
 using Watcher = std::function<void(const WatchedEvent&)>;

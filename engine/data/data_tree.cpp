@@ -1,5 +1,7 @@
 #include "data/data_tree.h"
 
+#include "proto/txn_codec.h"
+
 #include "core/assert.h"
 #include "data/ephemeral_type.h"
 #include "data/path_utils.h"
@@ -75,24 +77,6 @@ std::int64_t wrapAdd(std::int64_t a, std::int64_t b)
 std::int64_t wrapSub(std::int64_t a, std::int64_t b)
 {
     return static_cast<std::int64_t>(static_cast<std::uint64_t>(a) - static_cast<std::uint64_t>(b));
-}
-
-bool isMultiSubType(OpCode type)
-{
-    switch (type) {
-    case OpCode::Create:
-    case OpCode::Create2:
-    case OpCode::CreateTtl:
-    case OpCode::CreateContainer:
-    case OpCode::Delete:
-    case OpCode::DeleteContainer:
-    case OpCode::SetData:
-    case OpCode::Error:
-    case OpCode::Check:
-        return true;
-    default:
-        return false;
-    }
 }
 
 template <typename T>

@@ -14,24 +14,6 @@ enum class BodyForm
     Legacy
 };
 
-bool isMultiSubType(OpCode type)
-{
-    switch (type) {
-    case OpCode::Create:
-    case OpCode::Create2:
-    case OpCode::CreateTtl:
-    case OpCode::CreateContainer:
-    case OpCode::Delete:
-    case OpCode::DeleteContainer:
-    case OpCode::SetData:
-    case OpCode::Check:
-    case OpCode::Error:
-        return true;
-    default:
-        return false;
-    }
-}
-
 std::vector<std::string> readStrings(JuteReader& r)
 {
     return r.readVector<std::string>([](JuteReader& in) { return in.readString(); }, 4);
@@ -340,6 +322,24 @@ std::optional<LoggedTxn> decodeTxn(std::span<const std::uint8_t> bytes, std::int
         txn.digest = digest;
     }
     return txn;
+}
+
+bool isMultiSubType(OpCode type)
+{
+    switch (type) {
+    case OpCode::Create:
+    case OpCode::Create2:
+    case OpCode::CreateTtl:
+    case OpCode::CreateContainer:
+    case OpCode::Delete:
+    case OpCode::DeleteContainer:
+    case OpCode::SetData:
+    case OpCode::Check:
+    case OpCode::Error:
+        return true;
+    default:
+        return false;
+    }
 }
 
 } // namespace zk

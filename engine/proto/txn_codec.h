@@ -64,4 +64,7 @@ std::vector<std::uint8_t> encodeTxnBody(OpCode type, const TxnBody& body);
 std::optional<TxnBody> decodeTxnBody(OpCode type, std::span<const std::uint8_t> bytes,
                                      std::int32_t maxLength = JuteReader::kDefaultMaxLength);
 
+// The txn types a MultiTxn may hold (DataTree.processTxn multi, SerializeUtils).
+bool isMultiSubType(OpCode type);
+
 } // namespace zk

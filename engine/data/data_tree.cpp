@@ -176,12 +176,19 @@ std::int32_t DataTree::allChildrenNumber(std::string_view path) const
 {
     if (path == rootPath)
         return static_cast<std::int32_t>(m_nodes.size() - 1);
-    std::string prefix(path);
-    prefix.push_back('/');
+    // Walks the subtree rather than every node: small subtrees of big trees stay cheap.
     std::int32_t count = 0;
-    for (const auto& entry : m_nodes) {
-        if (entry.first.starts_with(prefix))
+    std::vector<std::string> stack{std::string(path)};
+    while (!stack.empty()) {
+        const std::string current = std::move(stack.back());
+        stack.pop_back();
+        const DataNode* found = node(current);
+        if (found == nullptr)
+            continue;
+        for (const std::string_view child : found->children) {
             ++count;
+            stack.push_back(std::string(current).append("/").append(child));
+        }
     }
     return count;
 }

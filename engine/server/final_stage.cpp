@@ -122,33 +122,24 @@ void ServerCore::applyTxn(Pending& pending, ProcessTxnResult& result)
 
 namespace {
 
-std::int64_t countDescendants(const DataTree& tree, const std::string& path)
+// The node at path if this connection may read it (NoNode or NoAuth otherwise), as
+// FinalRequestProcessor checks before every read.
+ZError readableNode(const DataTree& tree, const std::string& path, const std::vector<Id>& authIds,
+                    const DataNode*& node)
 {
-    std::int64_t total = 0;
-    std::vector<std::string> stack{path};
-    while (!stack.empty()) {
-        const std::string current = std::move(stack.back());
-        stack.pop_back();
-        const DataNode* node = tree.node(current);
-        if (node == nullptr)
-            continue;
-        for (const std::string_view child : node->children) {
-            ++total;
-            std::string childPath = current == "/" ? std::string() : current;
-            stack.push_back(childPath.append("/").append(child));
-        }
-    }
-    return total;
+    node = tree.node(path);
+    if (node == nullptr)
+        return ZError::NoNode;
+    return checkAcl(tree.aclOf(*node), perms::Read, authIds) ? ZError::Ok : ZError::NoAuth;
 }
 
 } // namespace
 
 // Serves one read (or session-level request) against the tree as it is now. Returns the error;
 // fills body on success.
-static ZError serveRead(ServerCore& core, DataTree& tree, const std::vector<Id>& authIds,
-                        ConnectionId connection, SessionId session, OpCode type,
-                        std::span<const std::uint8_t> payload, std::int32_t maxBuffer,
-                        JuteWriter& body);
+static ZError serveRead(DataTree& tree, const std::vector<Id>& authIds, ConnectionId connection,
+                        SessionId session, OpCode type, std::span<const std::uint8_t> payload,
+                        std::int32_t maxBuffer, JuteWriter& body);
 
 void ServerCore::replyRead(Pending& pending)
 {
@@ -166,9 +157,9 @@ void ServerCore::replyRead(Pending& pending)
                 JuteWriter sub;
                 ZError subErr = ZError::BadArguments;
                 if (op.type == OpCode::GetData || op.type == OpCode::GetChildren)
-                    subErr = serveRead(*this, m_tree, info->second.authIds, pending.connection,
-                                       pending.session, op.type, encodeMultiOpBody(op),
-                                       m_config.maxBufferBytes, sub);
+                    subErr =
+                        serveRead(m_tree, info->second.authIds, pending.connection, pending.session,
+                                  op.type, encodeMultiOpBody(op), m_config.maxBufferBytes, sub);
                 if (subErr == ZError::Ok) {
                     MultiHeader{op.type, false, 0}.write(body);
                     body.writeRaw(sub.bytes());
@@ -181,16 +172,15 @@ void ServerCore::replyRead(Pending& pending)
             MultiHeader{OpCode::Error, true, -1}.write(body);
         }
     } else {
-        err = serveRead(*this, m_tree, info->second.authIds, pending.connection, pending.session,
+        err = serveRead(m_tree, info->second.authIds, pending.connection, pending.session,
                         pending.type, pending.body, m_config.maxBufferBytes, body);
     }
     sendReply(pending.connection, pending.xid, lastProcessedZxid(), err, body.bytes());
 }
 
-static ZError serveRead(ServerCore& core, DataTree& tree, const std::vector<Id>& authIds,
-                        ConnectionId connection, SessionId session, OpCode type,
-                        std::span<const std::uint8_t> payload, std::int32_t maxBuffer,
-                        JuteWriter& body)
+static ZError serveRead(DataTree& tree, const std::vector<Id>& authIds, ConnectionId connection,
+                        SessionId session, OpCode type, std::span<const std::uint8_t> payload,
+                        std::int32_t maxBuffer, JuteWriter& body)
 {
     const auto watcher = static_cast<WatcherId>(connection);
     switch (type) {
@@ -216,11 +206,9 @@ static ZError serveRead(ServerCore& core, DataTree& tree, const std::vector<Id>&
         auto request = decodeRecord<GetDataRequest>(payload, maxBuffer);
         if (!request)
             return ZError::MarshallingError;
-        const DataNode* node = tree.node(request->path);
-        if (node == nullptr)
-            return ZError::NoNode;
-        if (!checkAcl(tree.aclOf(*node), perms::Read, authIds))
-            return ZError::NoAuth;
+        const DataNode* node = nullptr;
+        if (const ZError err = readableNode(tree, request->path, authIds, node); err != ZError::Ok)
+            return err;
         if (request->watch)
             tree.watches().addWatch(request->path, watcher, WatchKind::Data);
         if (node->data)
@@ -235,11 +223,9 @@ static ZError serveRead(ServerCore& core, DataTree& tree, const std::vector<Id>&
         auto request = decodeRecord<GetChildrenRequest>(payload, maxBuffer);
         if (!request)
             return ZError::MarshallingError;
-        const DataNode* node = tree.node(request->path);
-        if (node == nullptr)
-            return ZError::NoNode;
-        if (!checkAcl(tree.aclOf(*node), perms::Read, authIds))
-            return ZError::NoAuth;
+        const DataNode* node = nullptr;
+        if (const ZError err = readableNode(tree, request->path, authIds, node); err != ZError::Ok)
+            return err;
         if (request->watch)
             tree.watches().addWatch(request->path, watcher, WatchKind::Child);
         body.writeInt(static_cast<std::int32_t>(node->children.size()));
@@ -273,12 +259,10 @@ static ZError serveRead(ServerCore& core, DataTree& tree, const std::vector<Id>&
         auto request = decodeRecord<GetAllChildrenNumberRequest>(payload, maxBuffer);
         if (!request)
             return ZError::MarshallingError;
-        const DataNode* node = tree.node(request->path);
-        if (node == nullptr)
-            return ZError::NoNode;
-        if (!checkAcl(tree.aclOf(*node), perms::Read, authIds))
-            return ZError::NoAuth;
-        body.writeInt(static_cast<std::int32_t>(countDescendants(tree, request->path)));
+        const DataNode* node = nullptr;
+        if (const ZError err = readableNode(tree, request->path, authIds, node); err != ZError::Ok)
+            return err;
+        body.writeInt(tree.allChildrenNumber(request->path));
         return ZError::Ok;
     }
     case OpCode::GetEphemerals: {
@@ -361,7 +345,6 @@ static ZError serveRead(ServerCore& core, DataTree& tree, const std::vector<Id>&
         return ZError::Ok;
     }
     default:
-        (void)core;
         return ZError::Unimplemented;
     }
 }

@@ -139,6 +139,15 @@ void PrepStage::rollback(Zxid zxid)
     }
 }
 
+ZError PrepStage::permittedRecord(const std::string& path, std::int32_t perm,
+                                  const Request& request, std::optional<ChangeRecord>& out) const
+{
+    out = recordFor(path);
+    if (!out)
+        return ZError::NoNode;
+    return checkAcl(out->acl, perm, request) ? ZError::Ok : ZError::NoAuth;
+}
+
 bool PrepStage::checkAcl(const AclList& acl, std::int32_t perm, const Request& request) const
 {
     static const std::vector<Id> kNoIds;
@@ -296,11 +305,10 @@ ZError PrepStage::prepSetData(const Context& ctx, std::span<const std::uint8_t> 
         return ZError::MarshallingError;
     if (validatePath(request->path) != ZError::Ok)
         return ZError::BadArguments;
-    auto node = recordFor(request->path);
-    if (!node)
-        return ZError::NoNode;
-    if (!checkAcl(node->acl, perms::Write, ctx.request))
-        return ZError::NoAuth;
+    std::optional<ChangeRecord> node;
+    if (auto err = permittedRecord(request->path, perms::Write, ctx.request, node);
+        err != ZError::Ok)
+        return err;
     std::int32_t next = 0;
     if (auto err = checkAndIncVersion(node->stat->version, request->version, next);
         err != ZError::Ok)
@@ -326,11 +334,10 @@ ZError PrepStage::prepSetAcl(const Context& ctx, std::span<const std::uint8_t> b
                  m_config.saslEnabled);
     if (!fixed)
         return ZError::InvalidAcl;
-    auto node = recordFor(request->path);
-    if (!node)
-        return ZError::NoNode;
-    if (!checkAcl(node->acl, perms::Admin, ctx.request))
-        return ZError::NoAuth;
+    std::optional<ChangeRecord> node;
+    if (auto err = permittedRecord(request->path, perms::Admin, ctx.request, node);
+        err != ZError::Ok)
+        return err;
     std::int32_t next = 0;
     if (auto err = checkAndIncVersion(node->stat->aversion, request->version, next);
         err != ZError::Ok)
@@ -350,11 +357,10 @@ ZError PrepStage::prepCheck(const Context& ctx, std::span<const std::uint8_t> bo
         return ZError::MarshallingError;
     if (validatePath(request->path) != ZError::Ok)
         return ZError::BadArguments;
-    auto node = recordFor(request->path);
-    if (!node)
-        return ZError::NoNode;
-    if (!checkAcl(node->acl, perms::Read, ctx.request))
-        return ZError::NoAuth;
+    std::optional<ChangeRecord> node;
+    if (auto err = permittedRecord(request->path, perms::Read, ctx.request, node);
+        err != ZError::Ok)
+        return err;
     std::int32_t next = 0;
     if (auto err = checkAndIncVersion(node->stat->version, request->version, next);
         err != ZError::Ok)

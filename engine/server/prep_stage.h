@@ -91,6 +91,9 @@ private:
     void addChange(ChangeRecord record);
     void rollback(Zxid zxid);
     bool checkAcl(const AclList& acl, std::int32_t perm, const Request& request) const;
+    // The record at path if the request holds perm on it (NoNode or NoAuth otherwise).
+    ZError permittedRecord(const std::string& path, std::int32_t perm, const Request& request,
+                           std::optional<ChangeRecord>& out) const;
 
     const DataTree& m_tree;
     const ServerCoreConfig& m_config;

@@ -55,10 +55,12 @@ StorageError readGzipFile(const fs::path& file, std::vector<std::uint8_t>& out)
     return result;
 }
 
-// Checks one seal at the reader's position: long adler32 of all bytes before it, "/".
-StorageError checkSeal(JuteReader& r, std::span<const std::uint8_t> bytes, const std::string& name)
+// Checks one seal at the reader's position (`base` bytes into the file): long adler32 of
+// all bytes before it, "/".
+StorageError checkSeal(JuteReader& r, std::span<const std::uint8_t> bytes, std::size_t base,
+                       const std::string& name)
 {
-    const std::size_t at = r.position();
+    const std::size_t at = base + r.position();
     const std::uint32_t expected = adler32Of(bytes.subspan(0, at));
     const std::int64_t stored = r.readLong();
     const std::string slash = r.readString();
@@ -73,55 +75,47 @@ StorageError checkSeal(JuteReader& r, std::span<const std::uint8_t> bytes, const
     return {};
 }
 
+StorageError parseBody(std::span<const std::uint8_t> bytes, const std::string& name,
+                       SnapshotSink& sink, SnapshotInfo& info, std::size_t& used)
+{
+    SnapshotBodyDecoder body(sink);
+    const DecodeStatus status = body.feed(bytes.subspan(kFileHeaderBytes), used);
+    info.sessionCount = body.sessionCount();
+    info.aclCount = body.aclCount();
+    info.nodeCount = body.nodeCount();
+    const auto offset = static_cast<std::int64_t>(kFileHeaderBytes + body.errorOffset());
+    if (status == DecodeStatus::Malformed)
+        return StorageError::bad(StorageErrc::Malformed, name, offset, body.error());
+    if (status == DecodeStatus::NeedMore)
+        return StorageError::bad(StorageErrc::Malformed, name, offset,
+                                 fmt::format("{} cut short", body.section()));
+    return {};
+}
+
 StorageError parseSnapshot(std::span<const std::uint8_t> bytes, const std::string& name,
                            SnapshotSink& sink, SnapshotInfo& info)
 {
-    JuteReader r(bytes, kMaxTxnBytes);
-    auto malformed = [&](std::string what) {
-        return StorageError::bad(StorageErrc::Malformed, name,
-                                 static_cast<std::int64_t>(r.position()), std::move(what));
-    };
-    const std::int32_t magic = r.readInt();
-    const std::int32_t version = r.readInt();
-    info.dbId = r.readLong();
-    if (!r.ok())
-        return malformed("file shorter than its header");
+    JuteReader head(bytes, kMaxTxnBytes);
+    const std::int32_t magic = head.readInt();
+    const std::int32_t version = head.readInt();
+    info.dbId = head.readLong();
+    if (!head.ok())
+        return StorageError::bad(StorageErrc::Malformed, name, 0, "file shorter than its header");
     if (magic != kSnapshotMagic)
         return StorageError::bad(StorageErrc::BadMagic, name, 0,
                                  fmt::format("0x{:08x} is not ZKSN", magic));
     if (version != kFileFormatVersion)
         return StorageError::bad(StorageErrc::BadVersion, name, 4, fmt::format("{}", version));
-    const std::int32_t sessions = r.readCount(12);
-    for (std::int32_t i = 0; i < sessions && r.ok(); ++i) {
-        const SessionId id = r.readLong();
-        const std::int32_t timeout = r.readInt();
-        if (r.ok())
-            sink.session(id, timeout);
-    }
-    info.sessionCount = static_cast<std::size_t>(sessions);
-    const std::int32_t acls = r.readCount(12);
-    for (std::int32_t i = 0; i < acls && r.ok(); ++i) {
-        const std::int64_t id = r.readLong();
-        AclList list = readAclList(r);
-        if (r.ok())
-            sink.acl(id, std::move(list));
-    }
-    info.aclCount = static_cast<std::size_t>(acls);
-    if (!r.ok())
-        return malformed("sessions or ACL table cut short");
-    for (std::string path = r.readString(); r.ok() && path != "/"; path = r.readString()) {
-        DataNode node;
-        node.data = r.readOptionalBuffer();
-        node.aclId = r.readLong();
-        node.stat.read(r);
-        if (!r.ok())
-            return malformed(fmt::format("node {} cut short", path));
-        sink.node(std::move(path), std::move(node));
-        ++info.nodeCount;
-    }
-    if (!r.ok())
-        return malformed("node list not ended by \"/\"");
-    if (auto error = checkSeal(r, bytes, name))
+    std::size_t used = 0;
+    if (auto error = parseBody(bytes, name, sink, info, used))
+        return error;
+    const std::size_t base = kFileHeaderBytes + used;
+    JuteReader r(bytes.subspan(base), kMaxTxnBytes);
+    auto malformed = [&](std::string what) {
+        return StorageError::bad(StorageErrc::Malformed, name,
+                                 static_cast<std::int64_t>(base + r.position()), std::move(what));
+    };
+    if (auto error = checkSeal(r, bytes, base, name))
         return error;
     if (r.atEnd())
         return {}; // written before 3.6
@@ -131,7 +125,7 @@ StorageError parseSnapshot(std::span<const std::uint8_t> bytes, const std::strin
     digest.digest = r.readLong();
     if (!r.ok())
         return malformed("ZxidDigest cut short");
-    if (auto error = checkSeal(r, bytes, name))
+    if (auto error = checkSeal(r, bytes, base, name))
         return error;
     info.digest = digest;
     if (r.atEnd())
@@ -139,29 +133,11 @@ StorageError parseSnapshot(std::span<const std::uint8_t> bytes, const std::strin
     const Zxid last = r.readLong();
     if (!r.ok())
         return malformed("lastProcessedZxid cut short");
-    if (auto error = checkSeal(r, bytes, name))
+    if (auto error = checkSeal(r, bytes, base, name))
         return error;
     info.lastProcessedZxid = last;
     return {};
 }
-
-class TreeSink : public SnapshotSink
-{
-public:
-    TreeSink(DataTree& tree, std::map<SessionId, std::int32_t>& sessions)
-        : m_tree(tree), m_sessions(sessions)
-    {}
-    void session(SessionId id, std::int32_t timeoutMs) override { m_sessions[id] = timeoutMs; }
-    void acl(std::int64_t id, AclList acls) override { m_tree.acls().addRaw(id, std::move(acls)); }
-    void node(std::string path, DataNode node) override
-    {
-        m_tree.addNodeForRestore(std::move(path), std::move(node));
-    }
-
-private:
-    DataTree& m_tree;
-    std::map<SessionId, std::int32_t>& m_sessions;
-};
 
 std::string parentOf(const std::string& path)
 {
@@ -246,12 +222,10 @@ StorageError readSnapshotFile(const fs::path& file, SnapshotSink& sink, Snapshot
 StorageError restoreSnapshot(const fs::path& file, DataTree& tree,
                              std::map<SessionId, std::int32_t>& sessions, SnapshotInfo& info)
 {
-    tree.beginRestore();
-    sessions.clear();
-    TreeSink sink(tree, sessions);
+    SnapshotTreeSink sink(tree, sessions);
     if (auto error = readSnapshotFile(file, sink, info))
         return error;
-    if (!tree.finishRestore())
+    if (!sink.finish())
         return StorageError::bad(StorageErrc::Malformed, file.string(), -1,
                                  "a node's parent, the root or an ACL entry is missing");
     tree.setLastProcessedZxid(info.zxid);
@@ -264,6 +238,19 @@ std::size_t SnapshotImage::bytes() const
     for (const auto& chunk : nodeChunks)
         total += chunk.size();
     return total;
+}
+
+void appendSnapshotBody(const SnapshotImage& image, std::vector<std::uint8_t>& out)
+{
+    JuteWriter head;
+    writeSnapshotBodyHead(head, image.sessions, image.acls);
+    JuteWriter end;
+    writeSnapshotBodyEnd(end);
+    out.reserve(out.size() + head.size() + image.bytes() + end.size());
+    out.insert(out.end(), head.bytes().begin(), head.bytes().end());
+    for (const auto& chunk : image.nodeChunks)
+        out.insert(out.end(), chunk.begin(), chunk.end());
+    out.insert(out.end(), end.bytes().begin(), end.bytes().end());
 }
 
 std::optional<std::string> nextPathInPreOrder(const DataTree& tree, const std::string& path)
@@ -305,10 +292,7 @@ void SnapshotBuilder::serializeNode(const DataTree& tree, const std::string& pat
         m_image.nodeChunks.back().reserve(kChunkBytes + 4096);
     }
     JuteWriter w;
-    w.writeString(path == "/" ? std::string_view() : std::string_view(path));
-    w.writeOptionalBuffer(node.data);
-    w.writeLong(node.aclId);
-    node.stat.write(w);
+    writeSnapshotNode(w, path, node);
     const auto& bytes = w.bytes();
     auto& chunk = m_image.nodeChunks.back();
     chunk.insert(chunk.end(), bytes.begin(), bytes.end());
@@ -355,16 +339,7 @@ StorageError writeSnapshotFile(const fs::path& dir, const SnapshotImage& image, 
     head.writeInt(kSnapshotMagic);
     head.writeInt(kFileFormatVersion);
     head.writeLong(-1);
-    head.writeInt(static_cast<std::int32_t>(image.sessions.size()));
-    for (const auto& [id, timeout] : image.sessions) {
-        head.writeLong(id);
-        head.writeInt(timeout);
-    }
-    head.writeInt(static_cast<std::int32_t>(image.acls.size()));
-    for (const auto& [id, acls] : image.acls) {
-        head.writeLong(id);
-        writeAclList(head, acls);
-    }
+    writeSnapshotBodyHead(head, image.sessions, image.acls);
     StorageError error = writeAll(fd, head.bytes(), name, adler);
     for (const auto& chunk : image.nodeChunks) {
         if (error)
@@ -373,7 +348,7 @@ StorageError writeSnapshotFile(const fs::path& dir, const SnapshotImage& image, 
     }
     if (!error) {
         JuteWriter tail;
-        tail.writeString("/");
+        writeSnapshotBodyEnd(tail);
         writeSeal(tail, adler);
         JuteWriter digest;
         digest.writeLong(image.digest.zxid);

@@ -2,13 +2,9 @@
 // Apache ZooKeeper's snapshot file (FileSnap, SnapStream, SerializeUtils, DataTree.serialize,
 // ReferenceCountedACLCache.serialize), byte for byte as 3.8 writes it:
 //
-//   snapshot  := FileHeader sessions acls nodes seal [ZxidDigest seal [lastZxid seal]]
+//   snapshot  := FileHeader body seal [ZxidDigest seal [lastZxid seal]]
 //   FileHeader:= int magic "ZKSN" (0x5A4B534E), int version 2, long dbid -1
-//   sessions  := int count, (long sessionId, int timeoutMs){count}
-//   acls      := int count, (long aclId, vector<ACL> acls){count}
-//   nodes     := (ustring path, DataNode){n} ustring "/"      pre-order, parents first;
-//                                                             the root's path is ""
-//   DataNode  := buffer data (-1 = null), long aclId, StatPersisted
+//   body      := sessions acls nodes                           (snapshot_body.h)
 //   seal      := long adler32(every byte of the file before this long), ustring "/"
 //   ZxidDigest:= long zxid, int digestVersion (2), long digest     (3.6+)
 //   lastZxid  := long lastProcessedZxid                            (3.9+; read, not written)
@@ -26,6 +22,7 @@
 
 #include "data/data_tree.h"
 #include "storage/data_dir.h"
+#include "storage/snapshot_body.h"
 #include "storage/storage_error.h"
 
 #include <cstdint>
@@ -35,8 +32,6 @@
 #include <vector>
 
 namespace zk {
-
-inline constexpr std::uint64_t kMaxSnapshotBytes = 16ULL * 1024 * 1024 * 1024;
 
 struct ZxidDigest
 {
@@ -55,17 +50,6 @@ struct SnapshotInfo
     std::size_t nodeCount = 0;
     std::optional<ZxidDigest> digest;      // 3.6+
     std::optional<Zxid> lastProcessedZxid; // 3.9+
-};
-
-// Receives a snapshot's records in file order while it is read.
-class SnapshotSink
-{
-public:
-    virtual ~SnapshotSink() = default;
-    virtual void session(SessionId id, std::int32_t timeoutMs) = 0;
-    virtual void acl(std::int64_t id, AclList acls) = 0;
-    // `path` as stored: "" for the root.
-    virtual void node(std::string path, DataNode node) = 0;
 };
 
 // SnapStream.isValidSnapshot: a name with a zxid, and for plain files at least 10 bytes
@@ -95,6 +79,9 @@ struct SnapshotImage
 
     std::size_t bytes() const;
 };
+
+// Appends the image's body (the bytes between a file's FileHeader and its first seal).
+void appendSnapshotBody(const SnapshotImage& image, std::vector<std::uint8_t>& out);
 
 // Serializes a tree in steps. Constructed and stepped on the tree's thread; between steps
 // the tree may change freely. Memory: the image holds one copy of the serialized tree (one

@@ -63,6 +63,44 @@ void setUpLogging(const std::string& logFile, const std::string& level)
 
 } // namespace
 
+// One member of an ensemble (server.N lines): runs until SIGTERM/SIGINT or a storage failure.
+static int runQuorumMember(const zk::ServerConfig& config, std::uint64_t seed, sigset_t signals)
+{
+    auto options = zk::quorumHostOptionsFrom(config, seed);
+    std::string error;
+    auto host = zk::QuorumHost::open(std::move(options), error);
+    if (!host) {
+        spdlog::error("{}", error);
+        spdlog::error("zoolab-server: not started");
+        return 1;
+    }
+    if (auto ec = host->start()) {
+        spdlog::error("cannot listen on the client, quorum or election port of server.{}: {}",
+                      config.myId.value_or(0), ec.message());
+        return 1;
+    }
+    spdlog::info("zoolab-server quorum member {} of {}, clients on port {} (tickTime={} ms, "
+                 "initLimit={}, syncLimit={})",
+                 config.myId.value_or(0), config.servers.size(), host->clientPort(),
+                 config.tickTimeMs, config.initLimit, config.syncLimit);
+    for (;;) {
+        const timespec wait{0, 200 * 1000 * 1000};
+        const int received = sigtimedwait(&signals, nullptr, &wait);
+        if (received > 0) {
+            spdlog::info("signal {} received, shutting down", received);
+            break;
+        }
+        if (host->failed()) {
+            spdlog::critical("zoolab-server stops: {}", host->failureMessage());
+            host->stop();
+            return 3;
+        }
+    }
+    host->stop();
+    spdlog::info("stopped");
+    return 0;
+}
+
 int main(int argc, char** argv)
 {
     std::vector<std::string> args(argv + 1, argv + argc);
@@ -124,12 +162,6 @@ int main(int argc, char** argv)
     setUpLogging(logFile, logLevel);
     for (const auto& warning : config.warnings)
         spdlog::warn("{}", warning.toString());
-    if (config.isDistributed()) {
-        spdlog::error("{}: quorum mode (server.N lines) is not available in this build yet",
-                      configPath);
-        return 2;
-    }
-
     // Block the stop signals in every thread; the main thread waits for them below.
     sigset_t signals;
     sigemptyset(&signals);
@@ -141,6 +173,8 @@ int main(int argc, char** argv)
     const auto storageOptions =
         zk::storageOptionsFrom(config, static_cast<std::uint64_t>(startWall) ^
                                            static_cast<std::uint64_t>(config.myId.value_or(0)));
+    if (config.isDistributed())
+        return runQuorumMember(config, storageOptions.seed, signals);
     zk::RecoveryReport report;
     std::string error;
     auto host = zk::openDurableHost(zk::hostOptionsFrom(config), storageOptions, report, error);

@@ -8,7 +8,7 @@
 
 namespace zk {
 
-ClientConnection::ClientConnection(ServerHost& host, tcp::socket socket, ConnectionId id,
+ClientConnection::ClientConnection(ClientConnectionOwner& host, tcp::socket socket, ConnectionId id,
                                    std::int32_t maxBufferBytes)
     : m_host(host), m_socket(std::move(socket)), m_id(id), m_maxBufferBytes(maxBufferBytes)
 {

@@ -9,17 +9,30 @@
 
 #include <deque>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 namespace zk {
 
-class ServerHost;
+// What a client connection reports to the server that accepted it (ServerHost, QuorumHost),
+// on that server's io thread.
+class ClientConnectionOwner
+{
+public:
+    virtual ~ClientConnectionOwner() = default;
+    // Hands one frame to the core; drainNow=false lets a connection hand over every frame of
+    // one read and then call drainAfterFrames() once.
+    virtual void onFrame(ConnectionId id, std::span<const std::uint8_t> payload, bool drainNow) = 0;
+    virtual void drainAfterFrames() = 0;
+    virtual void onClosed(ConnectionId id) = 0;
+    virtual std::string onFourLetterWord(const std::string& word) = 0;
+};
 
 class ClientConnection : public std::enable_shared_from_this<ClientConnection>
 {
 public:
-    ClientConnection(ServerHost& host, tcp::socket socket, ConnectionId id,
+    ClientConnection(ClientConnectionOwner& host, tcp::socket socket, ConnectionId id,
                      std::int32_t maxBufferBytes);
 
     void start();
@@ -37,7 +50,7 @@ private:
     void writeNext();
     void finish();
 
-    ServerHost& m_host;
+    ClientConnectionOwner& m_host;
     tcp::socket m_socket;
     ConnectionId m_id;
     std::int32_t m_maxBufferBytes;

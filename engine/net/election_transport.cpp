@@ -30,6 +30,13 @@ void LinkFilter::cutBoth(Sid a, Sid b)
     m_cut.insert({b, a});
 }
 
+void LinkFilter::healBoth(Sid a, Sid b)
+{
+    std::lock_guard lock(m_mutex);
+    m_cut.erase({a, b});
+    m_cut.erase({b, a});
+}
+
 void LinkFilter::heal()
 {
     std::lock_guard lock(m_mutex);

@@ -36,7 +36,8 @@ class LinkFilter
 public:
     void cut(Sid from, Sid to);
     void cutBoth(Sid a, Sid b);
-    void heal(); // Restores every link and removes every delay.
+    void healBoth(Sid a, Sid b); // Restores both directions between a and b.
+    void heal();                 // Restores every link and removes every delay.
     void setDelay(Sid from, Sid to, std::chrono::milliseconds delay);
 
     bool allows(Sid from, Sid to) const;

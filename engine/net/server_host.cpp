@@ -179,7 +179,7 @@ asio::awaitable<void> ServerHost::acceptLoop()
             continue;
         }
         const ConnectionId id = m_nextConnectionId++;
-        auto connection = std::make_shared<ClientConnection>(*this, std::move(socket), id,
+        auto connection = std::make_shared<ClientConnection>(owner(), std::move(socket), id,
                                                              m_options.core.maxBufferBytes);
         const std::string host = connection->remoteHost();
         if (m_options.maxClientCnxns > 0 &&

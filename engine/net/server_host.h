@@ -13,6 +13,7 @@
 // io thread, then stops the persister (which writes what was queued).
 
 #include "net/asio.h"
+#include "net/client_connection.h"
 #include "server/four_letter_words.h"
 #include "server/server_core.h"
 #include "storage/txn_persister.h"
@@ -31,8 +32,6 @@
 
 namespace zk {
 
-class ClientConnection;
-
 struct ServerHostOptions
 {
     std::string clientAddress = "0.0.0.0";
@@ -45,14 +44,14 @@ struct ServerHostOptions
     bool readOnlyMode = false;
 };
 
-class ServerHost
+class ServerHost final : private ClientConnectionOwner
 {
 public:
     // restoredSessions: {id, timeout} from recovery (see ServerCore::restoreSessions).
     ServerHost(ServerHostOptions options, DataTree restored,
                std::unique_ptr<TxnPersister> persister = nullptr,
                const std::map<SessionId, std::int32_t>& restoredSessions = {});
-    ~ServerHost();
+    ~ServerHost() override;
     ServerHost(const ServerHost&) = delete;
     ServerHost& operator=(const ServerHost&) = delete;
 
@@ -84,16 +83,15 @@ public:
     }
 
 private:
-    friend class ClientConnection;
-
+    ClientConnectionOwner& owner() { return *this; }
     asio::awaitable<void> acceptLoop();
     void scheduleTick();
     // Hands one frame to the core; drainNow=false lets a connection hand over every frame of
     // one read and then call drainAfterFrames() once.
-    void onFrame(ConnectionId id, std::span<const std::uint8_t> payload, bool drainNow = true);
-    void drainAfterFrames();
-    void onClosed(ConnectionId id);
-    std::string onFourLetterWord(const std::string& word);
+    void onFrame(ConnectionId id, std::span<const std::uint8_t> payload, bool drainNow) override;
+    void drainAfterFrames() override;
+    void onClosed(ConnectionId id) override;
+    std::string onFourLetterWord(const std::string& word) override;
     void drain();
     void onDurable(Zxid lastDurable);
     void onSnapshotDue();

@@ -77,4 +77,51 @@ StorageOptions storageOptionsFrom(const ServerConfig& config, std::uint64_t seed
     return options;
 }
 
+std::string quorumConfigText(const ServerConfig& config)
+{
+    std::string text;
+    for (const auto& [sid, server] : config.servers)
+        text += "server." + std::to_string(sid) + "=" + server.toString() + "\n";
+    text += "version=0";
+    return text;
+}
+
+QuorumHostOptions quorumHostOptionsFrom(const ServerConfig& config, std::uint64_t seed)
+{
+    const ServerHostOptions host = hostOptionsFrom(config);
+    QuorumHostOptions options;
+    options.peer.myId = config.myId.value_or(0);
+    options.peer.server = host.core;
+    options.peer.initLimit = config.initLimit;
+    options.peer.syncLimit = config.syncLimit;
+    const std::string text = quorumConfigText(config);
+    options.peer.configData.assign(text.begin(), text.end());
+    options.peer.finalizeWaitMs =
+        static_cast<int>(longProperty(config, "zookeeper.fastleader.finalizeWait", 200));
+    options.peer.minNotificationIntervalMs = static_cast<int>(longProperty(
+        config, "zookeeper.fastleader.minNotificationInterval", options.peer.finalizeWaitMs));
+    options.peer.maxNotificationIntervalMs = static_cast<int>(
+        longProperty(config, "zookeeper.fastleader.maxNotificationInterval", 60000));
+    options.peer.commitLogCount =
+        static_cast<std::size_t>(longProperty(config, "zookeeper.commitLogCount", 500));
+    for (const auto& [sid, server] : config.servers) {
+        QuorumMember member;
+        member.sid = sid;
+        if (!server.addresses.empty()) {
+            member.host = server.addresses.front().host;
+            member.quorumPort = static_cast<std::uint16_t>(server.addresses.front().quorumPort);
+            member.electionPort = static_cast<std::uint16_t>(server.addresses.front().electionPort);
+        }
+        member.observer = server.type == PeerType::Observer;
+        options.members[sid] = member;
+    }
+    options.clientAddress = host.clientAddress;
+    options.clientPort = host.clientPort;
+    options.quorumListenOnAllIps = config.quorumListenOnAllIPs;
+    options.storage = storageOptionsFrom(config, seed);
+    options.fourLetterWhitelist = host.fourLetterWhitelist;
+    options.maxClientCnxns = host.maxClientCnxns;
+    return options;
+}
+
 } // namespace zk

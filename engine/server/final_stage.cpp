@@ -77,6 +77,7 @@ void ServerCore::applyTxn(Pending& pending, ProcessTxnResult& result)
         return;
     }
     case PendingKind::Internal:
+    case PendingKind::LearnerSync:
         return;
     case PendingKind::Request:
         break;

@@ -27,8 +27,8 @@ std::string hostOf(const std::string& remoteAddress)
 
 } // namespace
 
-ServerCore::ServerCore(ServerCoreConfig config, DataTree tree, std::int64_t wallMs)
-    : m_config(std::move(config)), m_tree(std::move(tree)),
+ServerCore::ServerCore(ServerCoreConfig config, DataTree tree, std::int64_t wallMs, ServerRole role)
+    : m_config(std::move(config)), m_role(role), m_tree(std::move(tree)),
       m_sessions(m_config.sid, m_config.tickTimeMs), m_prep(m_tree, m_config), m_nowMs(wallMs),
       m_lastContainerCheckMs(wallMs), m_nonceRandom(m_config.nonceSeed)
 {
@@ -179,6 +179,26 @@ void ServerCore::handleConnect(ConnectionId connection, ConnectionInfo& info,
 
     if (request->sessionId == 0) {
         const SessionId session = m_sessions.nextSessionId();
+        if (isLearnerRole(m_role)) {
+            // The session is created through the leader (Learner.request createSession).
+            const auto password = sessionPassword(session);
+            response.timeOut = timeout;
+            response.sessionId = session;
+            response.passwd.assign(password.begin(), password.end());
+            info.session = session;
+            info.sessionTimeoutMs = timeout;
+            m_sessionConnection[session] = connection;
+            Pending pending;
+            pending.kind = PendingKind::Connect;
+            pending.connection = connection;
+            pending.session = session;
+            pending.type = OpCode::CreateSession;
+            pending.connectResponse = std::move(response);
+            JuteWriter body;
+            body.writeInt(timeout);
+            forward(std::move(pending), body.bytes(), info.authIds);
+            return;
+        }
         m_sessions.addSession(session, timeout, m_tickCount);
         const auto password = sessionPassword(session);
         response.timeOut = timeout;
@@ -202,7 +222,8 @@ void ServerCore::handleConnect(ConnectionId connection, ConnectionInfo& info,
     const bool passwordOk = request->passwd.size() == password.size() &&
                             std::equal(password.begin(), password.end(), request->passwd.begin());
     const SessionTracker::Session* known = m_sessions.find(session);
-    if (!passwordOk || known == nullptr || known->closing) {
+    const bool learner = isLearnerRole(m_role);
+    if (!passwordOk || (!learner && (known == nullptr || known->closing))) {
         response.timeOut = 0;
         response.sessionId = 0;
         response.passwd.assign(16, 0);
@@ -213,7 +234,8 @@ void ServerCore::handleConnect(ConnectionId connection, ConnectionInfo& info,
     auto previous = m_sessionConnection.find(session);
     if (previous != m_sessionConnection.end() && previous->second != connection)
         closeConnection(previous->second);
-    m_sessions.addSession(session, timeout, m_tickCount);
+    if (!learner)
+        m_sessions.addSession(session, timeout, m_tickCount);
     m_sessionConnection[session] = connection;
     info.session = session;
     info.sessionTimeoutMs = timeout;
@@ -226,6 +248,12 @@ void ServerCore::handleConnect(ConnectionId connection, ConnectionInfo& info,
     pending.connection = connection;
     pending.session = session;
     pending.connectResponse = std::move(response);
+    if (learner) {
+        // Only the leader knows whether the session is alive (Learner.validateSession).
+        pending.waiting = true;
+        m_touched[session] = timeout;
+        m_output.revalidate.emplace_back(session, timeout);
+    }
     m_pending.push_back(std::move(pending));
     release();
 }
@@ -295,6 +323,8 @@ void ServerCore::handleRequest(ConnectionId connection, ConnectionInfo& info,
     info.lastXid = header.xid;
     info.lastOp = type;
     m_sessions.touch(info.session, m_tickCount);
+    if (isLearnerRole(m_role))
+        m_touched[info.session] = info.sessionTimeoutMs;
 
     if (type == OpCode::Auth) {
         handleAuth(connection, info, body);
@@ -310,6 +340,11 @@ void ServerCore::handleRequest(ConnectionId connection, ConnectionInfo& info,
     pending.xid = header.xid;
     pending.type = type;
 
+    if (isLearnerRole(m_role) &&
+        (type == OpCode::CloseSession || type == OpCode::Sync || PrepStage::isWrite(type))) {
+        forward(std::move(pending), body, info.authIds);
+        return;
+    }
     if (type == OpCode::CloseSession) {
         m_sessions.setClosing(info.session);
         enqueueTxn(std::move(pending),
@@ -353,7 +388,7 @@ void ServerCore::release()
 {
     while (!m_pending.empty()) {
         Pending& front = m_pending.front();
-        if (front.txn && front.txn->header.zxid > m_lastDurable)
+        if (front.waiting || (front.txn && front.txn->header.zxid > m_lastDurable))
             return;
         Pending pending = std::move(front);
         m_pending.pop_front();
@@ -364,6 +399,10 @@ void ServerCore::release()
 void ServerCore::complete(Pending& pending)
 {
     if (!pending.txn) {
+        if (pending.kind == PendingKind::LearnerSync) {
+            m_output.syncs.push_back(pending.link);
+            return;
+        }
         if (pending.kind == PendingKind::Connect) {
             sendFrame(pending.connection, encodeRecord(pending.connectResponse), false);
             return;
@@ -373,6 +412,10 @@ void ServerCore::complete(Pending& pending)
             return;
         }
         replyRead(pending);
+        return;
+    }
+    if (pending.result) {
+        applyTxn(pending, *pending.result); // a learner applied it already, in zxid order
         return;
     }
     ProcessTxnResult result = m_tree.processTxn(pending.txn->header, pending.txn->txn);
@@ -403,6 +446,8 @@ void ServerCore::tick(std::int64_t wallMs)
 {
     m_nowMs = std::max(m_nowMs, wallMs);
     ++m_tickCount;
+    if (isLearnerRole(m_role))
+        return; // the leader expires sessions and deletes containers
     for (SessionId session : m_sessions.expire(m_tickCount)) {
         spdlog::info("Expiring session 0x{:x}", session);
         Pending pending;

@@ -11,6 +11,12 @@
 //   3. close `closeConnections` without writing anything more.
 // Replies never leave before their txn is durable, and replies on one connection leave in
 // request order (reads wait behind earlier writes, as in ZooKeeper's request pipeline).
+//
+// In a quorum the role decides where txns come from (see ServerRole). Leader: the driver
+// proposes `persist` and calls persisted() with the commit point; learners' requests come in
+// through submitLearnerRequest(). Follower/Observer: writes, session creation, closeSession
+// and sync leave as `forward`, reconnects as `revalidate`; committed() applies what the
+// leader commits, in zxid order, answering the local request it belongs to.
 
 #include "data/data_tree.h"
 #include "proto/client_records.h"
@@ -57,7 +63,8 @@ public:
     };
 
     // tree holds the restored state (a fresh DataTree for a new server).
-    ServerCore(ServerCoreConfig config, DataTree tree, std::int64_t wallMs);
+    ServerCore(ServerCoreConfig config, DataTree tree, std::int64_t wallMs,
+               ServerRole role = ServerRole::Standalone);
 
     // Sessions restored from storage ({id, timeout}): tracked from now on and expiring
     // normally, as SessionTrackerImpl does with ZKDatabase's sessions after a restart.
@@ -74,6 +81,27 @@ public:
 
     bool hasOutput() const { return !m_output.empty(); }
     ServerOutput takeOutput();
+
+    // ---- Quorum roles (server_core_quorum.cpp) ----
+    ServerRole role() const { return m_role; }
+    // Leader: a request a learner forwarded (LearnerHandler REQUEST). Its reply goes out at
+    // the learner; a sync is answered with `syncs` once what precedes it is committed.
+    void submitLearnerRequest(LearnerLinkId link, const ForwardedRequest& request);
+    // Leader: a learner's PING touches and REVALIDATE (checkIfValidGlobalSession).
+    void touchSession(SessionId session, std::int32_t timeoutMs);
+    bool revalidateSession(SessionId session, std::int32_t timeoutMs);
+    // Learner: one txn the leader committed, in zxid order.
+    void committed(const LoggedTxn& txn);
+    // Learner: the leader's answer to a `revalidate`, and a SYNC for the oldest pending sync.
+    void revalidated(SessionId session, bool valid);
+    void syncArrived();
+    // Learner: sessions touched since the last call ({id, timeout}), for the PING reply.
+    std::map<SessionId, std::int32_t> takeTouches();
+    // Ends this server (the peer leaves its role): every client connection is closed.
+    void closeAllConnections();
+    // Hands the tree to the next role's server; this core must not be used afterwards.
+    DataTree releaseTree() { return std::move(m_tree); }
+    std::map<SessionId, std::int32_t> sessionTimeouts() const;
 
     // Read-only views for four-letter words, the studio and tests.
     const DataTree& tree() const { return m_tree; }
@@ -94,7 +122,8 @@ private:
         Request,
         Connect,
         Expire,
-        Internal
+        Internal,
+        LearnerSync
     };
 
     struct Pending
@@ -108,6 +137,9 @@ private:
         std::optional<LoggedTxn> txn;
         ZError error = ZError::Ok; // set for requests answered with an error without a txn
         ConnectResponse connectResponse;
+        bool waiting = false; // learner: for the leader's commit, revalidation or SYNC
+        std::optional<ProcessTxnResult> result; // learner: applied before it reached the front
+        LearnerLinkId link = 0;
     };
 
     void handleConnect(ConnectionId connection, ConnectionInfo& info,
@@ -131,8 +163,12 @@ private:
     void sendFrame(ConnectionId connection, std::vector<std::uint8_t> payload, bool closeAfter);
     void closeConnection(ConnectionId connection);
     std::int32_t negotiateTimeout(std::int32_t requestedMs) const;
+    void forward(Pending pending, std::span<const std::uint8_t> body,
+                 const std::vector<Id>& authIds);
+    void applyForeign(const LoggedTxn& txn);
 
     ServerCoreConfig m_config;
+    ServerRole m_role = ServerRole::Standalone;
     DataTree m_tree;
     SessionTracker m_sessions;
     PrepStage m_prep;
@@ -147,6 +183,7 @@ private:
     std::int64_t m_tickCount = 0;
     std::int64_t m_lastContainerCheckMs = 0;
     std::mt19937_64 m_nonceRandom;
+    std::map<SessionId, std::int32_t> m_touched; // learner: since the last PING
 };
 
 } // namespace zk

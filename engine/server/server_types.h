@@ -2,6 +2,7 @@
 // Values that cross between the server core and its driver (net/ or sim/).
 
 #include "core/ids.h"
+#include "data/acl.h"
 #include "data/txn.h"
 
 #include <cstdint>
@@ -14,6 +15,35 @@ namespace zk {
 
 // One accepted client connection; chosen by the driver, never reused while open.
 using ConnectionId = std::uint64_t;
+
+// A learner's connection at the leader (LearnerHandler); chosen by the driver.
+using LearnerLinkId = std::uint64_t;
+
+// What the request pipeline does with writes (ZooKeeperServer and its quorum subclasses):
+// Standalone and Leader prepare txns themselves (the leader's "persisted" is its commit
+// point); Follower and Observer forward writes to the leader and apply what it commits.
+enum class ServerRole
+{
+    Standalone,
+    Leader,
+    Follower,
+    Observer
+};
+
+inline bool isLearnerRole(ServerRole role)
+{
+    return role == ServerRole::Follower || role == ServerRole::Observer;
+}
+
+// A client request a learner hands to its leader (Learner.request: the REQUEST packet).
+struct ForwardedRequest
+{
+    SessionId session = 0;
+    Xid xid = 0;
+    OpCode type = OpCode::Error;
+    std::vector<std::uint8_t> body;
+    std::vector<Id> authIds;
+};
 
 // Limits and switches of one server, taken from zoo.cfg and system properties.
 struct ServerCoreConfig
@@ -53,8 +83,17 @@ struct ServerOutput
     std::vector<LoggedTxn> persist;
     std::vector<OutboundFrame> frames;
     std::vector<ConnectionId> closeConnections;
+    // Learner roles: requests for the leader, and sessions to revalidate ({id, timeout}).
+    std::vector<ForwardedRequest> forward;
+    std::vector<std::pair<SessionId, std::int32_t>> revalidate;
+    // Leader: learners whose sync request is due (everything before it is committed).
+    std::vector<LearnerLinkId> syncs;
 
-    bool empty() const { return persist.empty() && frames.empty() && closeConnections.empty(); }
+    bool empty() const
+    {
+        return persist.empty() && frames.empty() && closeConnections.empty() && forward.empty() &&
+               revalidate.empty() && syncs.empty();
+    }
 };
 
 } // namespace zk

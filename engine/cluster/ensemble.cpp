@@ -1,0 +1,300 @@
+#include "cluster/ensemble.h"
+
+#include "net/asio.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace zk {
+
+namespace {
+
+// A port the kernel reports free now (bound and released at once).
+std::uint16_t freePort(const std::string& host)
+{
+    asio::io_context io;
+    tcp::acceptor acceptor(io);
+    boost::system::error_code ec;
+    const tcp::endpoint endpoint(asio::ip::make_address(host, ec), 0);
+    acceptor.open(endpoint.protocol(), ec);
+    acceptor.bind(endpoint, ec);
+    if (ec)
+        return 0;
+    return acceptor.local_endpoint().port();
+}
+
+bool portFree(const std::string& host, std::uint16_t port)
+{
+    asio::io_context io;
+    tcp::acceptor acceptor(io);
+    boost::system::error_code ec;
+    const tcp::endpoint endpoint(asio::ip::make_address(host, ec), port);
+    acceptor.open(endpoint.protocol(), ec);
+    acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+    acceptor.bind(endpoint, ec);
+    return !ec;
+}
+
+} // namespace
+
+Ensemble::Ensemble(EnsembleOptions options) : m_options(std::move(options))
+{}
+
+Ensemble::~Ensemble()
+{
+    killAll();
+}
+
+std::error_code Ensemble::prepare(std::string& error)
+{
+    std::lock_guard lock(m_mutex);
+    if (m_prepared)
+        return {};
+    const int total = m_options.participants + m_options.observers;
+    for (Sid sid = 1; sid <= total; ++sid) {
+        QuorumMember member;
+        member.sid = sid;
+        member.host = m_options.host;
+        member.quorumPort = freePort(m_options.host);
+        member.electionPort = freePort(m_options.host);
+        member.observer = sid > m_options.participants;
+        if (member.quorumPort == 0 || member.electionPort == 0) {
+            error = "no free port on " + m_options.host;
+            return std::make_error_code(std::errc::address_in_use);
+        }
+        m_members[sid] = member;
+        const auto index = static_cast<std::size_t>(sid - 1);
+        std::uint16_t clientPort = 0;
+        if (index < m_options.clientPorts.size()) {
+            clientPort = m_options.clientPorts[index];
+            if (!portFree(m_options.host, clientPort)) {
+                error = fmt::format("port {} on {} is taken", clientPort, m_options.host);
+                return std::make_error_code(std::errc::address_in_use);
+            }
+        } else {
+            clientPort = freePort(m_options.host);
+        }
+        m_clientPorts[sid] = clientPort;
+    }
+    m_prepared = true;
+    return {};
+}
+
+QuorumHostOptions Ensemble::hostOptions(Sid sid) const
+{
+    QuorumHostOptions options;
+    options.peer.myId = sid;
+    options.peer.server.sid = sid;
+    options.peer.server.tickTimeMs = m_options.tickTimeMs;
+    options.peer.server.minSessionTimeoutMs = 2 * m_options.tickTimeMs;
+    options.peer.server.maxSessionTimeoutMs = 20 * m_options.tickTimeMs;
+    options.peer.initLimit = m_options.initLimit;
+    options.peer.syncLimit = m_options.syncLimit;
+    options.peer.peerTickMs = m_options.peerTickMs;
+    std::string text;
+    for (const auto& [id, member] : m_members)
+        text += fmt::format("server.{}={}:{}:{}:{};{}:{}\n", id, member.host, member.quorumPort,
+                            member.electionPort, member.observer ? "observer" : "participant",
+                            m_options.host, m_clientPorts.at(id));
+    text += "version=0";
+    options.peer.configData.assign(text.begin(), text.end());
+    options.members = m_members;
+    options.clientAddress = m_options.host;
+    options.clientPort = m_clientPorts.at(sid);
+    options.storage.dataDir = dataDir(sid);
+    options.storage.forceSync = m_options.forceSync;
+    options.storage.seed = static_cast<std::uint64_t>(sid);
+    options.fourLetterWhitelist = m_options.fourLetterWhitelist;
+    options.maxClientCnxns = 0;
+    options.filter = m_filter;
+    options.onEvent = [this](const PeerEvent& event) {
+        std::lock_guard lock(m_sinkMutex);
+        if (*m_sink)
+            (*m_sink)(event);
+    };
+    return options;
+}
+
+bool Ensemble::start(Sid sid, std::string& error)
+{
+    if (prepare(error))
+        return false;
+    std::lock_guard lock(m_mutex);
+    if (!m_members.contains(sid)) {
+        error = fmt::format("no server {}", sid);
+        return false;
+    }
+    if (m_nodes.contains(sid))
+        return true;
+    auto host = QuorumHost::open(hostOptions(sid), error);
+    if (!host)
+        return false;
+    if (auto ec = host->start()) {
+        error = fmt::format("server {}: cannot listen: {}", sid, ec.message());
+        return false;
+    }
+    m_nodes[sid] = std::move(host);
+    return true;
+}
+
+bool Ensemble::startAll(std::string& error)
+{
+    if (prepare(error))
+        return false;
+    for (Sid sid : sids()) {
+        if (!start(sid, error))
+            return false;
+    }
+    return true;
+}
+
+void Ensemble::kill(Sid sid)
+{
+    std::unique_ptr<QuorumHost> host;
+    {
+        std::lock_guard lock(m_mutex);
+        auto it = m_nodes.find(sid);
+        if (it == m_nodes.end())
+            return;
+        host = std::move(it->second);
+        m_nodes.erase(it);
+    }
+    host->stop();
+}
+
+void Ensemble::killAll()
+{
+    for (Sid sid : sids())
+        kill(sid);
+}
+
+void Ensemble::pause(Sid sid)
+{
+    std::lock_guard lock(m_mutex);
+    auto it = m_nodes.find(sid);
+    if (it != m_nodes.end())
+        it->second->pause();
+}
+
+void Ensemble::resume(Sid sid)
+{
+    std::lock_guard lock(m_mutex);
+    auto it = m_nodes.find(sid);
+    if (it != m_nodes.end())
+        it->second->resume();
+}
+
+void Ensemble::cut(Sid a, Sid b)
+{
+    m_filter->cutBoth(a, b);
+}
+
+void Ensemble::heal(Sid a, Sid b)
+{
+    m_filter->healBoth(a, b);
+}
+
+void Ensemble::healAll()
+{
+    m_filter->heal();
+}
+
+void Ensemble::setDelay(Sid from, Sid to, std::chrono::milliseconds delay)
+{
+    m_filter->setDelay(from, to, delay);
+}
+
+void Ensemble::setEventSink(EventSink sink)
+{
+    std::lock_guard lock(m_sinkMutex);
+    *m_sink = std::move(sink);
+}
+
+std::vector<Sid> Ensemble::sids() const
+{
+    std::vector<Sid> out;
+    const int total = m_options.participants + m_options.observers;
+    for (Sid sid = 1; sid <= total; ++sid)
+        out.push_back(sid);
+    return out;
+}
+
+bool Ensemble::isRunning(Sid sid) const
+{
+    std::lock_guard lock(m_mutex);
+    return m_nodes.contains(sid);
+}
+
+bool Ensemble::isPaused(Sid sid) const
+{
+    std::lock_guard lock(m_mutex);
+    auto it = m_nodes.find(sid);
+    return it != m_nodes.end() && it->second->paused();
+}
+
+std::optional<QuorumStatus> Ensemble::status(Sid sid) const
+{
+    std::lock_guard lock(m_mutex);
+    auto it = m_nodes.find(sid);
+    if (it == m_nodes.end())
+        return std::nullopt;
+    return it->second->status();
+}
+
+std::optional<Sid> Ensemble::servingLeader() const
+{
+    std::map<Sid, int> votes;
+    std::optional<Sid> leader;
+    for (Sid sid : sids()) {
+        auto s = status(sid);
+        if (!s || !s->serving)
+            continue;
+        if (s->state == ServerState::Leading)
+            leader = sid;
+    }
+    if (!leader)
+        return std::nullopt;
+    auto leaderStatus = status(*leader);
+    std::set<Sid> synced{*leader};
+    for (Sid sid : leaderStatus->syncedLearners)
+        synced.insert(sid);
+    std::vector<Sid> voters;
+    for (const auto& [sid, member] : m_members) {
+        if (!member.observer)
+            voters.push_back(sid);
+    }
+    std::size_t syncedVoters = 0;
+    for (Sid sid : synced) {
+        if (std::find(voters.begin(), voters.end(), sid) != voters.end())
+            ++syncedVoters;
+    }
+    if (syncedVoters * 2 <= voters.size())
+        return std::nullopt;
+    return leader;
+}
+
+std::uint16_t Ensemble::clientPort(Sid sid) const
+{
+    std::lock_guard lock(m_mutex);
+    auto it = m_clientPorts.find(sid);
+    return it == m_clientPorts.end() ? 0 : it->second;
+}
+
+std::string Ensemble::connectString() const
+{
+    std::string out;
+    for (Sid sid : sids()) {
+        if (!out.empty())
+            out += ",";
+        out += m_options.host + ":" + std::to_string(clientPort(sid));
+    }
+    return out;
+}
+
+std::filesystem::path Ensemble::dataDir(Sid sid) const
+{
+    return m_options.baseDir / ("node" + std::to_string(sid));
+}
+
+} // namespace zk

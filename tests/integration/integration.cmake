@@ -47,6 +47,17 @@ if(zoolab_kazoo_found AND ZOOLAB_JAVA)
     ENVIRONMENT "${zoolab_integration_env};KAZOO_TIMEOUT=1500;KAZOO_LOG_COPY=${CMAKE_BINARY_DIR}/integration-tmp/kazoo-pytest.log;KAZOO_EXPECTED_FAILURES=${ZOOLAB_INTEGRATION_DIR}/kazoo-expected-failures-standalone.txt")
 endif()
 
+# Mixed ensembles: Apache 3.8.0 and zoolab-server nodes in one quorum (aaz: two Apache, one
+# ZooLab; azz: one Apache, two ZooLab) elect, replicate, fail over and converge.
+if(zoolab_kazoo_found AND ZOOLAB_JAVA AND EXISTS /usr/share/java/zookeeper.jar)
+  foreach(kinds aaz azz)
+    add_test(NAME integration_mixed_ensemble_${kinds}
+      COMMAND ${ZOOLAB_BASH} ${ZOOLAB_INTEGRATION_DIR}/mixed-ensemble.sh ${kinds})
+    set_tests_properties(integration_mixed_ensemble_${kinds} PROPERTIES
+      LABELS "integration" TIMEOUT 300 ENVIRONMENT "${zoolab_integration_env}")
+  endforeach()
+endif()
+
 # zkCli.sh transcript versus expected/zkcli-session.txt (recorded from Apache 3.8.0).
 if(EXISTS ${ZOOLAB_ZKCLI} AND ZOOLAB_JAVA AND EXISTS ${ZOOLAB_SYSTEM_PYTHON})
   add_test(NAME integration_zkcli

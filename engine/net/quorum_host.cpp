@@ -39,6 +39,22 @@ std::error_code listenOn(tcp::acceptor& acceptor, const std::string& host, std::
     return ec;
 }
 
+// server.N lines may name hosts ("localhost", "zk1"): resolve them once, at start-up, as
+// QuorumPeer.QuorumServer does; an address stays as it is.
+std::string resolveHost(const std::string& host)
+{
+    boost::system::error_code ec;
+    asio::ip::make_address(host, ec);
+    if (!ec)
+        return host;
+    asio::io_context io;
+    tcp::resolver resolver(io);
+    const auto results = resolver.resolve(tcp::v4(), host, "", ec);
+    if (ec || results.empty())
+        return host;
+    return results.begin()->endpoint().address().to_string();
+}
+
 } // namespace
 
 std::unique_ptr<QuorumHost> QuorumHost::open(QuorumHostOptions options, std::string& error)
@@ -82,8 +98,10 @@ QuorumHost::QuorumHost(QuorumHostOptions options, RecoveredState state, PeerDura
 {
     std::vector<Sid> voters;
     std::vector<Sid> observers;
-    for (const auto& [sid, member] : m_options.members)
+    for (auto& [sid, member] : m_options.members) {
+        member.host = resolveHost(member.host);
         (member.observer ? observers : voters).push_back(sid);
+    }
     m_options.peer.quorum = QuorumVerifier::majority(voters, observers);
     m_options.peer.server.sid = m_options.peer.myId;
     m_options.peer.encodeSnap = [](const DataTree& tree,

@@ -17,12 +17,10 @@ namespace zoolab::testing {
 
 struct LiveServer
 {
-    // saslAclScheme: the server accepts "sasl" ACL entries.
-    explicit LiveServer(bool saslAclScheme = false)
+    // Any free port; the other options as given (e.g. saslAclScheme, a short tick).
+    explicit LiveServer(EmbeddedCluster::Options options = {})
     {
-        EmbeddedCluster::Options options;
         options.basePort = 0;
-        options.saslAclScheme = saslAclScheme;
         cluster = std::make_unique<EmbeddedCluster>(options);
         startError = cluster->start();
     }

@@ -238,7 +238,9 @@ void AclEditorTest::storesIpAndSaslEntries()
 {
     // A server that knows the sasl scheme, as Apache's does once SASL is configured.
     cleanup();
-    m_server = std::make_unique<LiveServer>(true);
+    EmbeddedCluster::Options options;
+    options.saslAclScheme = true;
+    m_server = std::make_unique<LiveServer>(options);
     QVERIFY(!m_server->startError);
     m_session = m_server->connect();
     QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), SessionState::Connected, 10000);

@@ -40,6 +40,7 @@ std::error_code EmbeddedCluster::start()
     // (zookeeper.extendedTypesEnabled=true).
     hostOptions.core.extendedTypesEnabled = true;
     hostOptions.core.saslEnabled = m_options.saslAclScheme;
+    hostOptions.core.containerCheckIntervalMs = m_options.containerCheckIntervalMs;
     hostOptions.maxClientCnxns = 0;
     hostOptions.dataDir = m_options.dataDir;
     hostOptions.dataLogDir = m_options.dataDir;

@@ -33,6 +33,8 @@ public:
         std::int32_t tickTimeMs = 2000;
         // Accept "sasl" ACL entries (Apache does once a SASL provider is configured).
         bool saslAclScheme = false;
+        // How often empty containers and expired TTL nodes are removed (checked each tick).
+        std::int64_t containerCheckIntervalMs = 60000;
     };
 
     struct NodeInfo

@@ -126,11 +126,13 @@ void MainWindow::buildActions()
     });
     // A focused text field keeps Ctrl+Z for its own typing (it overrides the shortcut).
     m_undoAction->setShortcut(QKeySequence::Undo);
+    m_undoAction->setIconText(QStringLiteral("Undo")); // the toolbar keeps a short label
     QAction* find = edit->addAction(QStringLiteral("&Find znodes…"), this, [this] {
         if (auto* tab = currentConnection())
             tab->showSearch();
     });
     find->setShortcut(QKeySequence::Find);
+    find->setIconText(QStringLiteral("Find"));
     m_nodeActions << find;
 
     QMenu* node = menuBar()->addMenu(QStringLiteral("&Node"));
@@ -193,6 +195,9 @@ void MainWindow::buildActions()
     toolbar->addAction(deleteNode);
     toolbar->addAction(refresh);
     toolbar->addAction(save);
+    toolbar->addSeparator();
+    toolbar->addAction(find);
+    toolbar->addAction(m_undoAction);
 }
 
 void MainWindow::rebuildRecentMenu()

@@ -191,9 +191,7 @@ void ConnectionTab::onExpanded(const QModelIndex& proxyIndex)
 
 void ConnectionTab::onSelection()
 {
-    const QString path = currentPath();
-    m_panel->showNode(path);
-    m_search->setRoot(path);
+    m_panel->showNode(currentPath());
 }
 
 void ConnectionTab::revealPath(const QString& path)

@@ -133,6 +133,7 @@ void SearchPane::search()
         return;
     }
     m_results->clear();
+    m_searchedRoot = rootPath;
     m_progress->setRange(0, 0); // busy until the first count arrives
     m_go->setEnabled(false);
     m_stop->setEnabled(true);
@@ -170,7 +171,10 @@ void SearchPane::onFinished()
         setStatus(result.error, true);
         return;
     }
-    QString text = QStringLiteral("%1 found in %2 nodes").arg(result.matches).arg(result.visited);
+    QString text = QStringLiteral("%1 found in %2 nodes under %3")
+                       .arg(result.matches)
+                       .arg(result.visited)
+                       .arg(m_searchedRoot);
     if (result.cancelled)
         text = QStringLiteral("Stopped: ") + text;
     if (result.truncated)

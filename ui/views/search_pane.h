@@ -63,6 +63,7 @@ private:
     void setStatus(const QString& text, bool error);
 
     SearchJob* m_job = nullptr;
+    QString m_searchedRoot;
     QLineEdit* m_query = nullptr;
     QComboBox* m_mode = nullptr;
     QCheckBox* m_case = nullptr;

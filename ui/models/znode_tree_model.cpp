@@ -463,8 +463,11 @@ void ZnodeTreeModel::applyFirstListing(Node* node, std::vector<std::string> name
                                    return;
                                SliceTimer slice(this);
                                Node* parent = findNode(parentPath);
+                               // The count first: in one call the moved-from vector
+                               // may be measured after the move (unspecified order).
+                               const std::size_t count = batch->stats.size();
                                if (parent && parent->load == Load::Inserting)
-                                   insertRows(parent, batch->stats.size(), std::move(batch->stats));
+                                   insertRows(parent, count, std::move(batch->stats));
                            });
                        });
     }

@@ -80,9 +80,10 @@ QPalette lightPalette()
 
 namespace {
 
-// Fusion draws a check box's frame as a darker shade of the window colour; on a dark palette
-// that is the colour of the box itself, so an unchecked box (a permission in the ACL table)
-// vanishes. This style adds a frame in the text colour on dark palettes.
+// Fusion draws check box and line edit frames as a darker shade of the window colour; on a
+// dark palette that is the colour of the field itself, so an unchecked box (a permission in
+// the ACL table) and the edges of text fields vanish. This style adds visible frames on dark
+// palettes.
 class StudioStyle : public QProxyStyle
 {
 public:
@@ -92,10 +93,15 @@ public:
                        const QWidget* widget) const override
     {
         QProxyStyle::drawPrimitive(element, option, painter, widget);
-        if (element != PE_IndicatorCheckBox || !isDarkPalette(option->palette))
+        if ((element != PE_IndicatorCheckBox && element != PE_FrameLineEdit) ||
+            !isDarkPalette(option->palette))
             return;
         QColor frame = option->palette.color(QPalette::Text);
-        frame.setAlphaF(option->state & State_Enabled ? 0.65f : 0.35f);
+        if (element == PE_FrameLineEdit)
+            frame = option->state & State_HasFocus ? option->palette.color(QPalette::Highlight)
+                                                   : option->palette.color(QPalette::Light);
+        else
+            frame.setAlphaF(option->state & State_Enabled ? 0.65f : 0.35f);
         painter->save();
         painter->setRenderHint(QPainter::Antialiasing);
         painter->setPen(QPen(frame, 1));

@@ -11,6 +11,7 @@
 #include <QListWidget>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QShortcut>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -76,6 +77,9 @@ SearchPane::SearchPane(ZkSession* session, QWidget* parent)
     connect(m_go, &QPushButton::clicked, this, &SearchPane::search);
     connect(m_stop, &QPushButton::clicked, this, &SearchPane::stop);
     connect(close, &QToolButton::clicked, this, &SearchPane::closeRequested);
+    auto* escape = new QShortcut(QKeySequence(Qt::Key_Escape), this);
+    escape->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(escape, &QShortcut::activated, this, &SearchPane::closeRequested);
     connect(m_results, &QListWidget::itemActivated, this,
             [this](QListWidgetItem* item) { emit activated(item->text()); });
     connect(m_job, &SearchJob::found, this, &SearchPane::onFound);

@@ -1,6 +1,7 @@
 #include "demo_data.h"
 
 #include "client/sync_client.h"
+#include "data/acl_check.h"
 
 #include <zlib.h>
 
@@ -50,6 +51,12 @@ std::string seedDemoData(const std::string& connectString)
     make("/app/config", bytes(R"({"replicas":3,"region":"eu-west-1","features":)"
                               R"({"fastCheckout":true,"betaSearch":false},"timeoutMs":2500})"));
     make("/app/config/history", gzipOf(std::string(4000, 'z') + " gzip-compressed history"));
+    // A guarded node for the ACL editor: everyone reads, the operators' network writes, the
+    // admin user and this machine do everything.
+    sync.setAcl("/app/config", {{zk::perms::Read, {"world", "anyone"}},
+                                {zk::perms::All, {"digest", zk::generateDigest("admin:s3cret")}},
+                                {zk::perms::All, {"ip", "127.0.0.1"}},
+                                {zk::perms::Read | zk::perms::Write, {"ip", "10.20.0.0/16"}}});
     make("/app/leader", bytes("orders-2"));
     make("/app/locks", {});
     make("/app/locks/lock-", bytes("worker-7"), CreateMode::PersistentSequential);

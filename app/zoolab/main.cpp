@@ -7,8 +7,11 @@
 #include "controllers/zk_session.h"
 #include "models/znode_icons.h"
 #include "models/znode_tree_model.h"
+#include "views/app_theme.h"
 #include "views/connection_tab.h"
 #include "views/main_window.h"
+#include "views/node_panel.h"
+#include "views/search_pane.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -19,7 +22,9 @@
 #include <QThreadPool>
 #include <QTimer>
 
+#include <cstdlib>
 #include <iostream>
+#include <memory>
 
 namespace {
 
@@ -34,6 +39,9 @@ struct Arguments
     QString select;
     bool demo = false;
     QString tab;
+    zoolab::ThemeChoice theme = zoolab::ThemeChoice::System;
+    QString page;
+    QString search;
 };
 
 Arguments parseArguments(QApplication& app)
@@ -72,7 +80,21 @@ Arguments parseArguments(QApplication& app)
     const QCommandLineOption demo(QStringLiteral("demo-data"),
                                   QStringLiteral("Create a few sample znodes in the embedded "
                                                  "server."));
-    parser.addOptions({screenshot, delay, quitAfter, noEmbedded, connect, port, select, demo});
+    const QCommandLineOption theme(QStringLiteral("theme"),
+                                   QStringLiteral("system (default: follow the system), light "
+                                                  "or dark."),
+                                   QStringLiteral("THEME"), QStringLiteral("system"));
+    const QCommandLineOption dark(QStringLiteral("dark"), QStringLiteral("Same as --theme dark."));
+    const QCommandLineOption page(QStringLiteral("page"),
+                                  QStringLiteral("Show this page of the node panel: data, stat "
+                                                 "or acl."),
+                                  QStringLiteral("PAGE"));
+    const QCommandLineOption search(QStringLiteral("search"),
+                                    QStringLiteral("Open the search pane and find znodes whose "
+                                                   "name contains TEXT."),
+                                    QStringLiteral("TEXT"));
+    parser.addOptions({screenshot, delay, quitAfter, noEmbedded, connect, port, select, demo, theme,
+                       dark, page, search});
     parser.process(app);
     Arguments args;
     args.screenshot = parser.value(screenshot);
@@ -84,6 +106,14 @@ Arguments parseArguments(QApplication& app)
     args.connect = parser.values(connect);
     args.select = parser.value(select);
     args.demo = parser.isSet(demo);
+    const auto choice = zoolab::parseThemeChoice(parser.value(theme));
+    if (!choice) {
+        std::cerr << "zoolab: --theme must be system, light or dark\n";
+        std::exit(2);
+    }
+    args.theme = parser.isSet(dark) ? zoolab::ThemeChoice::Dark : *choice;
+    args.page = parser.value(page);
+    args.search = parser.value(search);
     return args;
 }
 
@@ -100,6 +130,7 @@ int main(int argc, char** argv)
     QApplication::setDesktopFileName(QStringLiteral("zoolab"));
     QApplication::setWindowIcon(zoolab::appIcon());
     const Arguments args = parseArguments(app);
+    zoolab::applyTheme(app, args.theme);
     if (args.port < 0 || args.port > 65535) {
         std::cerr << "zoolab: --port must be 0..65535\n";
         return 2;
@@ -117,13 +148,25 @@ int main(int argc, char** argv)
     window.startUp();
 
     auto* first = qobject_cast<zoolab::ConnectionTab*>(window.tabs()->currentWidget());
+    if (first && !args.page.isEmpty())
+        first->panel()->showPage(args.page);
+    // The search starts once the tab is connected (and the demo data, if any, is in).
+    auto startSearch = [text = args.search](zoolab::ConnectionTab* tab) {
+        if (text.isEmpty() || !tab)
+            return;
+        tab->showSearch();
+        tab->search()->setRoot(QStringLiteral("/"));
+        tab->search()->setQuery(text, zoolab::SearchPane::NameContains);
+        tab->search()->search();
+    };
     if (args.demo && window.cluster() && window.cluster()->running() && first) {
         QPointer<zoolab::ConnectionTab> tab(first);
         const std::string target = window.cluster()->connectString();
         auto inbox = first->session()->inbox();
-        QThreadPool::globalInstance()->start([target, inbox, tab, select = args.select] {
+        QThreadPool::globalInstance()->start([target, inbox, tab, select = args.select,
+                                              startSearch] {
             const std::string problem = zoolab::seedDemoData(target);
-            inbox->post([tab, problem, select] {
+            inbox->post([tab, problem, select, startSearch] {
                 if (!tab)
                     return;
                 if (!problem.empty())
@@ -143,11 +186,22 @@ int main(int argc, char** argv)
                 tab->model()->reload();
                 if (!select.isEmpty())
                     tab->revealPath(select);
+                startSearch(tab);
             });
         });
-    } else if (!args.select.isEmpty()) {
-        if (auto* tab = qobject_cast<zoolab::ConnectionTab*>(window.tabs()->currentWidget()))
-            tab->revealPath(args.select);
+    } else if (first) {
+        if (!args.select.isEmpty())
+            first->revealPath(args.select);
+        if (!args.search.isEmpty()) {
+            auto started = std::make_shared<bool>(false);
+            QObject::connect(first->session(), &zoolab::ZkSession::stateChanged, first,
+                             [first, startSearch, started](zk::client::SessionState state) {
+                                 if (state == zk::client::SessionState::Connected && !*started) {
+                                     *started = true;
+                                     startSearch(first);
+                                 }
+                             });
+        }
     }
 
     if (!args.screenshot.isEmpty()) {

@@ -1,5 +1,7 @@
 #pragma once
 // A live embedded server on a free 127.0.0.1 port and a connected ZkSession, for UI tests.
+// rawClient() gives a separate blocking client ("someone else"), optionally authenticated
+// with digest "user:password".
 // GUI thread; the fixture stops the server after the session is gone.
 
 #include "client/sync_client.h"
@@ -15,30 +17,41 @@ namespace zoolab::testing {
 
 struct LiveServer
 {
-    LiveServer()
+    // Any free port; the other options as given (e.g. saslAclScheme, a short tick).
+    explicit LiveServer(EmbeddedCluster::Options options = {})
     {
-        EmbeddedCluster::Options options;
         options.basePort = 0;
         cluster = std::make_unique<EmbeddedCluster>(options);
         startError = cluster->start();
     }
 
-    std::unique_ptr<ZkSession> connect()
+    ConnectionSpec spec(const QString& user = {}, const QString& password = {}) const
     {
         ConnectionSpec spec;
         spec.connectString = QString::fromStdString(cluster->connectString());
-        auto session = std::make_unique<ZkSession>(spec);
+        spec.authUser = user;
+        spec.authPassword = password;
+        return spec;
+    }
+
+    // A session of the studio, with digest credentials when user is given.
+    std::unique_ptr<ZkSession> connect(const QString& user = {}, const QString& password = {})
+    {
+        auto session = std::make_unique<ZkSession>(spec(user, password));
         session->open();
         return session;
     }
 
     // A separate blocking client for arranging data (stands in for "someone else").
-    std::unique_ptr<zk::client::ZkClient> rawClient()
+    std::unique_ptr<zk::client::ZkClient> rawClient(const std::string& digest = {})
     {
         zk::client::ClientOptions options;
         options.connectString = cluster->connectString();
         auto client = std::make_unique<zk::client::ZkClient>(options);
-        zk::client::SyncClient(*client).waitConnected(std::chrono::seconds(10));
+        zk::client::SyncClient sync(*client);
+        sync.waitConnected(std::chrono::seconds(10));
+        if (!digest.empty())
+            sync.addAuth("digest", zk::Bytes(digest.begin(), digest.end()));
         return client;
     }
 

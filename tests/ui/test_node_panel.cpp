@@ -136,7 +136,11 @@ void NodePanelTest::showsEveryStatField()
     QVERIFY(table->item(3, 1)->text().contains(QLatin1Char('-'))); // a readable date
     QTRY_COMPARE_WITH_TIMEOUT(panel.aclTable()->rowCount(), 1, 10000);
     QCOMPARE(panel.aclTable()->item(0, 0)->text(), QStringLiteral("world"));
-    QCOMPARE(panel.aclTable()->item(0, 2)->text(), QStringLiteral("cdrwa"));
+    QCOMPARE(panel.aclTable()->item(0, 1)->text(), QStringLiteral("anyone"));
+    // One checkbox column per permission, c d r w a, all ticked for OPEN_ACL_UNSAFE.
+    QCOMPARE(panel.aclTable()->columnCount(), 7);
+    for (int column = 2; column < 7; ++column)
+        QCOMPARE(panel.aclTable()->item(0, column)->checkState(), Qt::Checked);
 }
 
 void NodePanelTest::conflictOffersReload()

@@ -29,6 +29,7 @@ private slots:
     void cleanup();
     void loadsOneLevelAtATime();
     void showsKindsAndCounts();
+    void prefetchedRowsArriveWithStats();
     void followsChildAndDataChanges();
     void filterMatchesPaths();
     void loadsHundredThousandChildrenInSlices();
@@ -98,6 +99,34 @@ void ZnodeTreeModelTest::loadsOneLevelAtATime()
     QVERIFY(b.isValid());
     QCOMPARE(model.parent(b), a);
     QVERIFY(!model.isLoaded(b));
+}
+
+void ZnodeTreeModelTest::prefetchedRowsArriveWithStats()
+{
+    // Rows within statPrefetchRows are inserted with their stat, so a view asks hasChildren
+    // once and gets the truth: a leaf never shows an expand arrow (QTreeView 6.4 keeps the
+    // answer it got at insertion).
+    zk::client::SyncClient sync(*m_session->client());
+    const auto acl = zk::openAclUnsafe();
+    QVERIFY(sync.create("/leaf", {}, acl, CreateMode::Persistent).ok());
+    QVERIFY(sync.create("/dir", {}, acl, CreateMode::Persistent).ok());
+    QVERIFY(sync.create("/dir/x", {}, acl, CreateMode::Persistent).ok());
+    ZnodeTreeModel model(m_session.get());
+    int inserted = 0;
+    int withoutStat = 0;
+    connect(&model, &QAbstractItemModel::rowsInserted, this,
+            [&](const QModelIndex& parent, int first, int last) {
+                for (int row = first; row <= last; ++row) {
+                    ++inserted;
+                    if (!model.index(row, 0, parent).data(ZnodeTreeModel::StatKnownRole).toBool())
+                        ++withoutStat;
+                }
+            });
+    loadRoot(model);
+    QCOMPARE(inserted, 3); // leaf, dir, zookeeper
+    QCOMPARE(withoutStat, 0);
+    QVERIFY(!model.hasChildren(model.indexForPath(QStringLiteral("/leaf"))));
+    QVERIFY(model.hasChildren(model.indexForPath(QStringLiteral("/dir"))));
 }
 
 void ZnodeTreeModelTest::showsKindsAndCounts()

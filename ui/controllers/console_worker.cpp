@@ -23,27 +23,31 @@ ConsoleWorker::~ConsoleWorker()
     m_thread.join();
 }
 
-bool ConsoleWorker::submit(const QString& line)
+bool ConsoleWorker::enqueue(Job job)
 {
     {
         std::lock_guard lock(m_mutex);
         if (m_jobs.size() >= maxQueued)
             return false;
-        m_jobs.push_back({false, line.toStdString()});
+        m_jobs.push_back(std::move(job));
     }
     m_wake.notify_one();
     return true;
 }
 
+bool ConsoleWorker::submit(const QString& line)
+{
+    return enqueue({Job::Kind::Command, line.toStdString()});
+}
+
 void ConsoleWorker::complete(const QString& line)
 {
-    {
-        std::lock_guard lock(m_mutex);
-        if (m_jobs.size() >= maxQueued)
-            return;
-        m_jobs.push_back({true, line.toStdString()});
-    }
-    m_wake.notify_one();
+    enqueue({Job::Kind::Completion, line.toStdString()});
+}
+
+void ConsoleWorker::reconnect()
+{
+    enqueue({Job::Kind::Reconnect, {}});
 }
 
 void ConsoleWorker::run(std::string connectString, std::string credentials)
@@ -62,10 +66,18 @@ void ConsoleWorker::run(std::string connectString, std::string credentials)
             emit promptChanged(prompt);
         });
     };
-    shell.connect(connectString);
-    if (!credentials.empty())
-        shell.execute("addauth digest " + credentials);
+    auto sendSession = [&] {
+        const quint64 id = shell.session() ? quint64(shell.session()->client().sessionId()) : 0;
+        inbox->post([this, id] { emit sessionChanged(id); });
+    };
+    auto connectShell = [&] {
+        shell.connect(connectString);
+        if (!credentials.empty())
+            shell.execute("addauth digest " + credentials);
+    };
+    connectShell();
     sendPrompt();
+    sendSession();
     for (;;) {
         Job job;
         {
@@ -76,7 +88,13 @@ void ConsoleWorker::run(std::string connectString, std::string credentials)
             job = std::move(m_jobs.front());
             m_jobs.pop_front();
         }
-        if (job.completion) {
+        if (job.kind == Job::Kind::Reconnect) {
+            connectShell();
+            sendPrompt();
+            sendSession();
+            continue;
+        }
+        if (job.kind == Job::Kind::Completion) {
             QStringList candidates;
             for (const auto& candidate : shell.complete(job.line))
                 candidates << QString::fromStdString(candidate);
@@ -92,6 +110,7 @@ void ConsoleWorker::run(std::string connectString, std::string credentials)
                      true);
         }
         sendPrompt();
+        sendSession();
         inbox->post([this] { emit busyChanged(false); });
     }
 }

@@ -33,9 +33,14 @@ public:
 
     bool submit(const QString& line);
     void complete(const QString& line);
+    // Closes the shell's session and opens a new one to the same target with the same
+    // credentials (the tab opened a new session; the console follows).
+    void reconnect();
     static constexpr std::size_t maxQueued = 100;
 
 signals:
+    // The shell's own session id (0 while it has none), after connecting and each command.
+    void sessionChanged(quint64 sessionId);
     void output(const QString& text, bool error);
     void promptChanged(const QString& prompt);
     void completions(const QString& line, const QStringList& candidates);
@@ -44,9 +49,16 @@ signals:
 private:
     struct Job
     {
-        bool completion = false;
+        enum class Kind
+        {
+            Command,
+            Completion,
+            Reconnect
+        };
+        Kind kind = Kind::Command;
         std::string line;
     };
+    bool enqueue(Job job);
     void run(std::string connectString, std::string credentials);
 
     std::shared_ptr<GuiInbox> m_inbox;

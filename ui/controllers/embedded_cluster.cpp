@@ -39,6 +39,8 @@ std::error_code EmbeddedCluster::start()
     // The studio offers TTL nodes, so the embedded server enables them
     // (zookeeper.extendedTypesEnabled=true).
     hostOptions.core.extendedTypesEnabled = true;
+    hostOptions.core.saslEnabled = m_options.saslAclScheme;
+    hostOptions.core.containerCheckIntervalMs = m_options.containerCheckIntervalMs;
     hostOptions.maxClientCnxns = 0;
     hostOptions.dataDir = m_options.dataDir;
     hostOptions.dataLogDir = m_options.dataDir;

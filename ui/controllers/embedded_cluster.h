@@ -31,6 +31,10 @@ public:
         std::uint16_t basePort = 2181; // 0: any free port
         std::string dataDir;
         std::int32_t tickTimeMs = 2000;
+        // Accept "sasl" ACL entries (Apache does once a SASL provider is configured).
+        bool saslAclScheme = false;
+        // How often empty containers and expired TTL nodes are removed (checked each tick).
+        std::int64_t containerCheckIntervalMs = 60000;
     };
 
     struct NodeInfo

@@ -5,24 +5,7 @@
 
 #include <QJsonArray>
 
-#include <deque>
-
 namespace zoolab {
-
-namespace {
-
-std::string childPath(const std::string& parent, const std::string& name)
-{
-    return parent == "/" ? "/" + name : parent + "/" + name;
-}
-
-QString failure(const char* what, const std::string& path, zk::ZError error)
-{
-    return QStringLiteral("Could not %1 %2: %3.")
-        .arg(QString::fromLatin1(what), QString::fromStdString(path), ZkSession::describe(error));
-}
-
-} // namespace
 
 TreeResult deleteRecursive(zk::client::SyncClient& sync, const std::string& path,
                            const Progress& progress)
@@ -33,26 +16,13 @@ TreeResult deleteRecursive(zk::client::SyncClient& sync, const std::string& path
         return result;
     }
     // Breadth-first listing; deleting the list backwards removes children before parents.
-    std::vector<std::string> order{path};
-    for (std::size_t i = 0; i < order.size(); ++i) {
-        auto children = sync.getChildren(order[i]);
-        if (children.error == zk::ZError::NoNode)
-            continue;
-        if (!children.ok()) {
-            result.error = failure("list", order[i], children.error);
-            return result;
-        }
-        for (const auto& name : children.value.children)
-            order.push_back(childPath(order[i], name));
-        if (order.size() > std::size_t(maxTreeNodes)) {
-            result.error = QStringLiteral("The subtree has more than %1 nodes.").arg(maxTreeNodes);
-            return result;
-        }
-        if (progress && !progress(0, 0)) {
-            result.cancelled = true;
-            return result;
-        }
+    SubtreeListing listing = listSubtree(sync, path, progress, false);
+    if (!listing.error.isEmpty() || listing.cancelled) {
+        result.error = listing.error;
+        result.cancelled = listing.cancelled;
+        return result;
     }
+    const std::vector<std::string>& order = listing.paths;
     const int total = int(order.size());
     for (auto it = order.rbegin(); it != order.rend(); ++it) {
         auto deleted = sync.deleteNode(*it);

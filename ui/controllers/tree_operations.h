@@ -13,25 +13,23 @@
 // imported data.
 
 #include "client/sync_client.h"
+#include "controllers/subtree_walk.h"
 
 #include <QJsonObject>
 #include <QString>
 
-#include <functional>
-
 namespace zoolab {
-
-using Progress = std::function<bool(int done, int total)>;
 
 struct TreeResult
 {
-    int nodes = 0; // nodes deleted, exported or imported
+    int nodes = 0;       // nodes deleted, exported, imported, changed or copied
+    int skipped = 0;     // copy: ephemeral nodes left out
+    bool atomic = false; // copy and move: done in one multi transaction
     bool cancelled = false;
-    QString error;    // plain words; empty on success
-    QJsonObject tree; // export only
+    QString error;                         // plain words; empty on success
+    zk::ZError errorCode = zk::ZError::Ok; // the server's code behind `error`, when there is one
+    QJsonObject tree;                      // export only
 };
-
-constexpr int maxTreeNodes = 1000000;
 
 // Deletes path and everything below it, deepest nodes first.
 TreeResult deleteRecursive(zk::client::SyncClient& sync, const std::string& path,

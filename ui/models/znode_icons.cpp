@@ -24,7 +24,10 @@ QColor kindColor(ZnodeKind kind)
     return Qt::gray;
 }
 
-QPixmap drawIcon(int size, const QColor& color, bool filled, bool sequential, bool dashed)
+// `ring`: a white outer ring, so the icon stays visible on a selection highlight of its own
+// colour (the persistent blue on the selection blue).
+QPixmap drawIcon(int size, const QColor& color, bool filled, bool sequential, bool dashed,
+                 bool ring = false)
 {
     QPixmap pixmap(size, size);
     pixmap.fill(Qt::transparent);
@@ -38,6 +41,11 @@ QPixmap drawIcon(int size, const QColor& color, bool filled, bool sequential, bo
     painter.setPen(pen);
     painter.setBrush(filled ? QBrush(color) : QBrush(Qt::NoBrush));
     painter.drawEllipse(disc);
+    if (ring) {
+        painter.setPen(QPen(Qt::white, size / 10.0));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawEllipse(disc.adjusted(-size / 20.0, -size / 20.0, size / 20.0, size / 20.0));
+    }
     if (sequential) {
         QFont font = painter.font();
         font.setPixelSize(int(size * 0.55));
@@ -59,8 +67,11 @@ QIcon znodeIcon(ZnodeKind kind, bool sequential)
     if (it != cache.end())
         return *it;
     QIcon icon;
-    for (int size : {16, 24, 32})
+    for (int size : {16, 24, 32}) {
         icon.addPixmap(drawIcon(size, kindColor(kind), true, sequential, false));
+        icon.addPixmap(drawIcon(size, kindColor(kind), true, sequential, false, true),
+                       QIcon::Selected);
+    }
     cache.insert(key, icon);
     return icon;
 }
@@ -69,8 +80,11 @@ QIcon unknownZnodeIcon()
 {
     static const QIcon icon = [] {
         QIcon result;
-        for (int size : {16, 24, 32})
+        for (int size : {16, 24, 32}) {
             result.addPixmap(drawIcon(size, QColor(0x9c, 0xa3, 0xaf), false, false, true));
+            result.addPixmap(drawIcon(size, QColor(0x9c, 0xa3, 0xaf), false, false, true, true),
+                             QIcon::Selected);
+        }
         return result;
     }();
     return icon;

@@ -7,6 +7,7 @@
 // their 10-digit suffix; the server does not record it.
 
 #include "data/stat.h"
+#include "proto/opcodes.h"
 
 #include <QString>
 
@@ -20,6 +21,14 @@ enum class ZnodeKind
     Ephemeral,
     Container,
     Ttl,
+};
+
+// How the studio created a node whose kind the server does not tell clients (containers and
+// TTL nodes look persistent), so copies can be created the same way.
+struct CreatedKind
+{
+    zk::CreateMode mode = zk::CreateMode::Persistent;
+    std::int64_t ttlMs = -1; // TTL modes only
 };
 
 ZnodeKind kindOf(const zk::Stat& stat);

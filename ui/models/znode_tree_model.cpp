@@ -1,5 +1,6 @@
 #include "models/znode_tree_model.h"
 
+#include "models/studio_colors.h"
 #include "models/znode_icons.h"
 #include "models/znode_kind.h"
 
@@ -249,11 +250,11 @@ QVariant ZnodeTreeModel::data(const QModelIndex& index, int role) const
         return {};
     case Qt::BackgroundRole:
         if (flashing)
-            return QColor(255, 200, 60, 150);
+            return studioColors().flashBackground;
         return {};
     case Qt::ForegroundRole:
         if (!node->error.isEmpty())
-            return QColor(0xdc, 0x26, 0x26);
+            return studioColors().errorText;
         return {};
     case Qt::TextAlignmentRole:
         if (index.column() != NameColumn)
@@ -303,7 +304,7 @@ std::optional<ZnodeKind> ZnodeTreeModel::kindFor(const Node* node) const
     const auto it = m_createdModes.find(pathOf(node));
     if (it == m_createdModes.end())
         return kind;
-    switch (it->second) {
+    switch (it->second.mode) {
     case zk::CreateMode::Container:
         return ZnodeKind::Container;
     case zk::CreateMode::PersistentWithTtl:
@@ -314,14 +315,28 @@ std::optional<ZnodeKind> ZnodeTreeModel::kindFor(const Node* node) const
     }
 }
 
-void ZnodeTreeModel::noteCreated(const QString& path, zk::CreateMode mode)
+void ZnodeTreeModel::noteCreated(const QString& path, zk::CreateMode mode, std::int64_t ttlMs)
 {
     if (mode != zk::CreateMode::Container && mode != zk::CreateMode::PersistentWithTtl &&
         mode != zk::CreateMode::PersistentSequentialWithTtl)
         return;
-    m_createdModes[path.toStdString()] = mode;
+    m_createdModes[path.toStdString()] = {mode, ttlMs};
     if (Node* node = findNode(path.toStdString()))
         emit dataChanged(indexOf(node), indexOf(node, ColumnCount - 1));
+}
+
+std::map<std::string, CreatedKind> ZnodeTreeModel::createdKindsUnder(const QString& path) const
+{
+    const std::string root = path.toStdString();
+    const std::string prefix = root == "/" ? root : root + "/";
+    std::map<std::string, CreatedKind> under;
+    // A scan, not a range: "/a-b" sorts between "/a" and "/a/c". The map holds only the
+    // containers and TTL nodes this studio created, so it stays small.
+    for (const auto& [notedPath, kind] : m_createdModes) {
+        if (notedPath == root || notedPath.rfind(prefix, 0) == 0)
+            under.emplace(notedPath, kind);
+    }
+    return under;
 }
 
 QString ZnodeTreeModel::pathOf(const QModelIndex& index) const
@@ -448,8 +463,11 @@ void ZnodeTreeModel::applyFirstListing(Node* node, std::vector<std::string> name
                                    return;
                                SliceTimer slice(this);
                                Node* parent = findNode(parentPath);
+                               // The count first: in one call the moved-from vector
+                               // may be measured after the move (unspecified order).
+                               const std::size_t count = batch->stats.size();
                                if (parent && parent->load == Load::Inserting)
-                                   insertRows(parent, batch->stats.size(), std::move(batch->stats));
+                                   insertRows(parent, count, std::move(batch->stats));
                            });
                        });
     }

@@ -89,7 +89,9 @@ public:
     // ZooKeeper reports containers and TTL nodes to clients with ephemeralOwner 0, exactly like
     // persistent nodes (DataNode.copyStat), so the model can only show those kinds for nodes
     // it was told about: the studio notes each node it creates.
-    void noteCreated(const QString& path, zk::CreateMode mode);
+    void noteCreated(const QString& path, zk::CreateMode mode, std::int64_t ttlMs = -1);
+    // The noted kinds at path and below it (keys are full paths).
+    std::map<std::string, CreatedKind> createdKindsUnder(const QString& path) const;
 
     // F5: re-list the node's children (if listed) and re-read its stat.
     void refresh(const QModelIndex& index);
@@ -156,7 +158,7 @@ private:
     mutable bool m_statFlushQueued = false;
     std::vector<std::string> m_retryListing;
     std::vector<std::string> m_flashing;
-    std::map<std::string, zk::CreateMode> m_createdModes;
+    std::map<std::string, CreatedKind> m_createdModes;
     QTimer m_flashTimer;
     QElapsedTimer m_clock;
     LoadStats m_stats;

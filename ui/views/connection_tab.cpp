@@ -1,27 +1,21 @@
 #include "views/connection_tab.h"
 
-#include "controllers/tree_operations.h"
+#include "controllers/edit_history.h"
 #include "models/znode_filter_model.h"
 #include "models/znode_tree_model.h"
+#include "views/acl_editor.h"
 #include "views/console_pane.h"
-#include "views/create_node_dialog.h"
+#include "views/node_actions.h"
 #include "views/node_panel.h"
+#include "views/search_pane.h"
 
-#include <QFile>
-#include <QFileDialog>
 #include <QHeaderView>
-#include <QInputDialog>
-#include <QJsonDocument>
 #include <QLineEdit>
 #include <QMessageBox>
-#include <QPointer>
-#include <QProgressDialog>
 #include <QSettings>
 #include <QSplitter>
 #include <QTreeView>
 #include <QVBoxLayout>
-
-#include <atomic>
 
 namespace zoolab {
 
@@ -31,6 +25,8 @@ ConnectionTab::ConnectionTab(ConnectionSpec spec, QWidget* parent) : QWidget(par
     m_model = new ZnodeTreeModel(m_session, this);
     m_filter = new ZnodeFilterModel(this);
     m_filter->setSourceModel(m_model);
+    m_history = new EditHistory(m_session, this);
+    m_actions = new NodeActions(this, m_session, m_model, m_history);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -38,6 +34,24 @@ ConnectionTab::ConnectionTab(ConnectionSpec spec, QWidget* parent) : QWidget(par
     m_horizontal = new QSplitter(Qt::Horizontal, m_vertical);
 
     auto* left = new QWidget(m_horizontal);
+    buildLeft(left);
+    m_panel = new NodePanel(m_session, m_horizontal);
+    m_horizontal->addWidget(left);
+    m_horizontal->addWidget(m_panel);
+    m_horizontal->setStretchFactor(0, 3);
+    m_horizontal->setStretchFactor(1, 2);
+
+    m_console = new ConsolePane(m_session, m_vertical);
+    m_vertical->addWidget(m_horizontal);
+    m_vertical->addWidget(m_console);
+    m_vertical->setStretchFactor(0, 4);
+    m_vertical->setStretchFactor(1, 1);
+    layout->addWidget(m_vertical);
+    connectParts();
+}
+
+void ConnectionTab::buildLeft(QWidget* left)
+{
     auto* leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(0, 0, 0, 0);
     leftLayout->setSpacing(2);
@@ -45,7 +59,8 @@ ConnectionTab::ConnectionTab(ConnectionSpec spec, QWidget* parent) : QWidget(par
     m_filterEdit->setPlaceholderText(QStringLiteral("Filter loaded paths…"));
     m_filterEdit->setClearButtonEnabled(true);
     leftLayout->addWidget(m_filterEdit);
-    m_tree = new QTreeView(left);
+    m_left = new QSplitter(Qt::Vertical, left);
+    m_tree = new QTreeView(m_left);
     m_tree->setModel(m_filter);
     m_tree->setUniformRowHeights(true);
     m_tree->setAlternatingRowColors(true);
@@ -55,29 +70,65 @@ ConnectionTab::ConnectionTab(ConnectionSpec spec, QWidget* parent) : QWidget(par
     m_tree->header()->resizeSection(ZnodeTreeModel::ChildrenColumn, 70);
     m_tree->header()->resizeSection(ZnodeTreeModel::SizeColumn, 70);
     m_tree->header()->resizeSection(ZnodeTreeModel::ModifiedColumn, 140);
-    leftLayout->addWidget(m_tree, 1);
+    m_search = new SearchPane(m_session, m_left);
+    m_search->hide();
+    m_left->addWidget(m_tree);
+    m_left->addWidget(m_search);
+    m_left->setStretchFactor(0, 3);
+    m_left->setStretchFactor(1, 2);
+    leftLayout->addWidget(m_left, 1);
+}
 
-    m_panel = new NodePanel(m_session, m_horizontal);
-    m_horizontal->addWidget(left);
-    m_horizontal->addWidget(m_panel);
-    m_horizontal->setStretchFactor(0, 3);
-    m_horizontal->setStretchFactor(1, 2);
-
-    QString credentials;
-    if (!spec.authUser.isEmpty())
-        credentials = spec.authUser + QLatin1Char(':') + spec.authPassword;
-    m_console = new ConsolePane(spec.connectString.trimmed(), credentials, m_vertical);
-    m_vertical->addWidget(m_horizontal);
-    m_vertical->addWidget(m_console);
-    m_vertical->setStretchFactor(0, 4);
-    m_vertical->setStretchFactor(1, 1);
-    layout->addWidget(m_vertical);
-
+void ConnectionTab::connectParts()
+{
     connect(m_filterEdit, &QLineEdit::textChanged, m_filter, &ZnodeFilterModel::setPathFilter);
     connect(m_tree, &QTreeView::expanded, this, &ConnectionTab::onExpanded);
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
             &ConnectionTab::onSelection);
     connect(m_panel, &NodePanel::problem, this, &ConnectionTab::statusMessage);
+    connect(m_search, &SearchPane::activated, this, &ConnectionTab::revealPath);
+    connect(m_search, &SearchPane::closeRequested, m_search, &QWidget::hide);
+    connect(m_actions, &NodeActions::statusMessage, this, &ConnectionTab::statusMessage);
+    connect(m_actions, &NodeActions::problem, this,
+            [this](const QString& title, const QString& text) {
+                emit statusMessage(QStringLiteral("%1: %2").arg(title, text));
+            });
+    connect(m_actions, &NodeActions::reveal, this, &ConnectionTab::revealPath);
+    connect(m_history, &EditHistory::changed, this, &ConnectionTab::undoChanged);
+    connect(m_history, &EditHistory::undone, this,
+            [this](const QString& path, const QString& message) {
+                emit statusMessage(message);
+                if (m_panel->path() == path)
+                    m_panel->reload();
+            });
+    connect(m_history, &EditHistory::undoFailed, this, [this](const QString& message) {
+        emit statusMessage(message);
+        if (m_interactive)
+            QMessageBox::information(this, QStringLiteral("Undo"), message);
+    });
+    connect(m_panel, &NodePanel::dataReplaced, this,
+            [this](const QString& path, const QByteArray& before, bool beforeIsNull, int version,
+                   bool overwrote) {
+                if (overwrote) {
+                    m_history->forget(QStringLiteral("a save of %1 that overwrote someone "
+                                                     "else's change")
+                                          .arg(path));
+                    return;
+                }
+                UndoRecord record;
+                record.kind = UndoRecord::Kind::DataSave;
+                record.path = path;
+                if (!beforeIsNull)
+                    record.data = before;
+                record.version = version;
+                m_history->record(record);
+            });
+    connect(m_panel->aclEditor(), &AclEditor::applied, this, [this](const QString& path) {
+        m_history->forget(QStringLiteral("the ACL change of %1").arg(path));
+    });
+    connect(m_panel->aclEditor(), &AclEditor::appliedToSubtree, this, [this](const QString& path) {
+        m_history->forget(QStringLiteral("the ACL change of %1 and below").arg(path));
+    });
     connect(m_model, &ZnodeTreeModel::loadFailed, this,
             [this](const QString& path, const QString& reason) {
                 emit statusMessage(QStringLiteral("Cannot list %1: %2").arg(path, reason));
@@ -101,15 +152,24 @@ ConnectionTab::ConnectionTab(ConnectionSpec spec, QWidget* parent) : QWidget(par
 
 ConnectionTab::~ConnectionTab()
 {
-    // The panel and model hold callbacks into the session's client; remove them first.
+    // These hold callbacks into the session's client; remove them first.
     delete m_console;
+    delete m_search;
     delete m_panel;
+    delete m_actions;
+    delete m_history;
     delete m_model;
 }
 
 QString ConnectionTab::start()
 {
     return m_session->open();
+}
+
+void ConnectionTab::setInteractive(bool interactive)
+{
+    m_interactive = interactive;
+    m_actions->setInteractive(interactive);
 }
 
 QString ConnectionTab::title() const
@@ -137,6 +197,7 @@ void ConnectionTab::onSelection()
 void ConnectionTab::revealPath(const QString& path)
 {
     m_reveal = path;
+    m_lastRelist.clear();
     continueReveal();
 }
 
@@ -158,11 +219,21 @@ void ConnectionTab::continueReveal()
         prefix += QLatin1Char('/') + part;
         source = m_model->indexForPath(prefix);
         if (!source.isValid()) {
-            m_reveal.clear(); // not there (any more)
+            // Not listed yet (a node created a moment ago) or gone: ask the server again and
+            // keep waiting for the parent's new listing, once.
+            const QModelIndex parent =
+                m_model->indexForPath(prefix.section(QLatin1Char('/'), 0, -2));
+            if (m_reveal != m_lastRelist && parent.isValid()) {
+                m_lastRelist = m_reveal;
+                m_model->refresh(parent);
+                return;
+            }
+            m_reveal.clear();
             return;
         }
     }
     m_reveal.clear();
+    m_lastRelist.clear();
     const QModelIndex proxy = m_filter->mapFromSource(source);
     m_tree->setCurrentIndex(proxy);
     m_tree->scrollTo(proxy);
@@ -170,64 +241,27 @@ void ConnectionTab::continueReveal()
 
 void ConnectionTab::newNode()
 {
-    QString parent = currentPath();
-    if (parent.isEmpty())
-        parent = QStringLiteral("/");
-    CreateNodeDialog dialog(parent, this);
-    if (dialog.exec() != QDialog::Accepted)
-        return;
-    auto client = m_session->client();
-    if (!client)
-        return;
-    const QByteArray bytes = dialog.data();
-    const zk::CreateMode mode = dialog.mode();
-    QPointer<ConnectionTab> self(this);
-    client->create(dialog.path().toStdString(), zk::Bytes(bytes.begin(), bytes.end()),
-                   zk::openAclUnsafe(), mode,
-                   m_session->onGui<zk::client::CreateResult>(
-                       [self, mode](zk::client::Result<zk::client::CreateResult> r) {
-                           if (!self)
-                               return;
-                           if (!r.ok()) {
-                               QMessageBox::warning(self, QStringLiteral("Create failed"),
-                                                    QStringLiteral("The node was not created: %1.")
-                                                        .arg(ZkSession::describe(r.error)));
-                               return;
-                           }
-                           const QString path = QString::fromStdString(r.value.path);
-                           self->m_model->noteCreated(path, mode);
-                           self->revealPath(path);
-                           emit self->statusMessage(QStringLiteral("Created %1").arg(path));
-                       }),
-                   dialog.ttlMs());
+    m_actions->createUnder(currentPath());
 }
 
 void ConnectionTab::deleteSelected()
 {
-    const QString path = currentPath();
-    if (path.isEmpty() || path == QStringLiteral("/"))
-        return;
-    const auto stat = m_model->statOf(m_model->indexForPath(path));
-    const int children = stat ? stat->numChildren : 0;
-    QString question = QStringLiteral("Delete %1?").arg(path);
-    if (children > 0)
-        question = QStringLiteral("Delete %1 and everything below it (%2 children at the first "
-                                  "level)?")
-                       .arg(path)
-                       .arg(children);
-    if (QMessageBox::question(this, QStringLiteral("Delete znode"), question) != QMessageBox::Yes)
-        return;
-    const std::string target = path.toStdString();
-    runTreeJob(
-        QStringLiteral("Deleting %1").arg(path),
-        [target](zk::client::SyncClient& sync, const std::function<bool(int, int)>& progress) {
-            return deleteRecursive(sync, target, progress);
-        },
-        [this, path](const TreeResult& result) {
-            if (result.error.isEmpty() && !result.cancelled)
-                emit statusMessage(
-                    QStringLiteral("Deleted %1 (%2 nodes)").arg(path).arg(result.nodes));
-        });
+    m_actions->deleteSelected(currentPath());
+}
+
+void ConnectionTab::copySelected()
+{
+    m_actions->copySelected(currentPath());
+}
+
+void ConnectionTab::moveSelected()
+{
+    m_actions->moveSelected(currentPath());
+}
+
+void ConnectionTab::renameSelected()
+{
+    m_actions->renameSelected(currentPath());
 }
 
 void ConnectionTab::refresh()
@@ -244,126 +278,24 @@ void ConnectionTab::save()
 
 void ConnectionTab::exportSubtree()
 {
-    QString path = currentPath();
-    if (path.isEmpty())
-        path = QStringLiteral("/");
-    const QString file = QFileDialog::getSaveFileName(
-        this, QStringLiteral("Export %1 as JSON").arg(path), QStringLiteral("zoolab-export.json"),
-        QStringLiteral("JSON (*.json)"));
-    if (file.isEmpty())
-        return;
-    const std::string target = path.toStdString();
-    runTreeJob(
-        QStringLiteral("Exporting %1").arg(path),
-        [target](zk::client::SyncClient& sync, const std::function<bool(int, int)>& progress) {
-            return zoolab::exportSubtree(sync, target, progress);
-        },
-        [this, file](const TreeResult& result) {
-            if (!result.error.isEmpty() || result.cancelled)
-                return;
-            QFile out(file);
-            if (!out.open(QIODevice::WriteOnly) ||
-                out.write(QJsonDocument(result.tree).toJson()) < 0) {
-                QMessageBox::warning(
-                    this, QStringLiteral("Export failed"),
-                    QStringLiteral("Cannot write %1: %2").arg(file, out.errorString()));
-                return;
-            }
-            emit statusMessage(
-                QStringLiteral("Exported %1 nodes to %2").arg(result.nodes).arg(file));
-        });
+    m_actions->exportSubtree(currentPath());
 }
 
 void ConnectionTab::importSubtree()
 {
-    const QString file = QFileDialog::getOpenFileName(this, QStringLiteral("Import JSON subtree"),
-                                                      {}, QStringLiteral("JSON (*.json)"));
-    if (file.isEmpty())
-        return;
-    QFile in(file);
-    if (!in.open(QIODevice::ReadOnly)) {
-        QMessageBox::warning(this, QStringLiteral("Import failed"),
-                             QStringLiteral("Cannot read %1: %2").arg(file, in.errorString()));
-        return;
-    }
-    QJsonParseError error{};
-    const QJsonDocument document = QJsonDocument::fromJson(in.readAll(), &error);
-    if (!document.isObject()) {
-        QMessageBox::warning(
-            this, QStringLiteral("Import failed"),
-            QStringLiteral("%1 is not a JSON object: %2").arg(file, error.errorString()));
-        return;
-    }
-    const QJsonObject tree = document.object();
-    const QString suggested = tree.value(QStringLiteral("path")).toString();
-    bool ok = false;
-    const QString target = QInputDialog::getText(this, QStringLiteral("Import subtree"),
-                                                 QStringLiteral("Create the subtree at:"),
-                                                 QLineEdit::Normal, suggested, &ok);
-    if (!ok || target.isEmpty())
-        return;
-    const std::string targetPath = target.toStdString();
-    runTreeJob(
-        QStringLiteral("Importing into %1").arg(target),
-        [tree, targetPath](zk::client::SyncClient& sync,
-                           const std::function<bool(int, int)>& progress) {
-            return zoolab::importSubtree(sync, tree, targetPath, progress);
-        },
-        [this, target](const TreeResult& result) {
-            if (result.error.isEmpty() && !result.cancelled)
-                emit statusMessage(
-                    QStringLiteral("Imported %1 nodes at %2").arg(result.nodes).arg(target));
-        });
+    m_actions->importSubtree();
 }
 
-void ConnectionTab::runTreeJob(
-    const QString& title,
-    std::function<TreeResult(zk::client::SyncClient&, const std::function<bool(int, int)>&)> job,
-    std::function<void(const TreeResult&)> done)
+void ConnectionTab::undo()
 {
-    auto* dialog = new QProgressDialog(title, QStringLiteral("Cancel"), 0, 0, this);
-    dialog->setWindowModality(Qt::WindowModal);
-    dialog->setMinimumDuration(300);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    auto cancelled = std::make_shared<std::atomic<bool>>(false);
-    connect(dialog, &QProgressDialog::canceled, this, [cancelled] { *cancelled = true; });
-    QPointer<QProgressDialog> guard(dialog);
-    auto inbox = m_session->inbox();
-    // Progress reports are coalesced: at most one queued update at a time.
-    auto reportQueued = std::make_shared<std::atomic<bool>>(false);
-    auto progress = [inbox, guard, cancelled, reportQueued](int doneCount, int total) {
-        if (!reportQueued->exchange(true)) {
-            inbox->post([guard, doneCount, total, reportQueued] {
-                reportQueued->store(false);
-                if (!guard)
-                    return;
-                guard->setMaximum(total);
-                guard->setValue(total == 0 ? 0 : doneCount);
-                guard->setLabelText(guard->labelText().section(QLatin1Char('\n'), 0, 0) +
-                                    QStringLiteral("\n%1 nodes").arg(doneCount));
-            });
-        }
-        return !cancelled->load();
-    };
-    QPointer<ConnectionTab> self(this);
-    const bool started = m_session->runInBackground<TreeResult>(
-        [job, progress](zk::client::SyncClient& sync) { return job(sync, progress); },
-        [self, guard, done, title](TreeResult result) {
-            if (guard)
-                guard->close();
-            if (!self)
-                return;
-            if (!result.error.isEmpty())
-                QMessageBox::warning(self, title, result.error);
-            else if (result.cancelled)
-                emit self->statusMessage(
-                    QStringLiteral("%1: cancelled after %2 nodes").arg(title).arg(result.nodes));
-            done(result);
-        });
-    if (!started) {
-        dialog->close();
-        emit statusMessage(QStringLiteral("Not connected."));
-    }
+    m_history->undo();
+}
+
+void ConnectionTab::showSearch()
+{
+    m_search->setRoot(currentPath());
+    m_search->show();
+    m_search->focusQuery();
 }
 
 void ConnectionTab::setConsoleVisible(bool visible)

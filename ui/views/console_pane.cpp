@@ -1,6 +1,8 @@
 #include "views/console_pane.h"
 
 #include "controllers/console_worker.h"
+#include "controllers/zk_session.h"
+#include "models/studio_colors.h"
 
 #include <QFontDatabase>
 #include <QHBoxLayout>
@@ -26,6 +28,12 @@ ConsolePane::ConsolePane(QString connectString, QString digestCredentials, QWidg
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);
     const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    m_header = new QLabel(this);
+    QFont headerFont = m_header->font();
+    headerFont.setItalic(true);
+    m_header->setFont(headerFont);
+    m_header->hide();
+    layout->addWidget(m_header);
     m_output = new QPlainTextEdit(this);
     m_output->setReadOnly(true);
     m_output->setFont(mono);
@@ -50,11 +58,54 @@ ConsolePane::ConsolePane(QString connectString, QString digestCredentials, QWidg
     });
 }
 
+ConsolePane::ConsolePane(ZkSession* session, QWidget* parent)
+    : ConsolePane(session->spec().connectString.trimmed(),
+                  session->spec().authUser.isEmpty()
+                      ? QString()
+                      : session->spec().authUser + QLatin1Char(':') + session->spec().authPassword,
+                  parent)
+{
+    m_tabSession = session;
+    m_header->show();
+    connect(session, &ZkSession::reopened, this, [this] {
+        if (m_worker) {
+            append(QStringLiteral("The tab opened a new session; the console reconnects too.\n"),
+                   false);
+            m_worker->reconnect();
+        }
+    });
+    connect(session, &ZkSession::stateChanged, this, &ConsolePane::updateHeader);
+    updateHeader();
+}
+
+QString ConsolePane::headerText() const
+{
+    return m_header->text();
+}
+
+void ConsolePane::updateHeader()
+{
+    if (!m_tabSession)
+        return;
+    const auto client = m_tabSession->client();
+    const quint64 tabId = client ? quint64(client->sessionId()) : 0;
+    const QString mine = m_sessionId ? QStringLiteral("0x%1").arg(m_sessionId, 0, 16)
+                                     : QStringLiteral("not connected yet");
+    m_header->setText(QStringLiteral("zkCli · console session %1 (the tree's session is 0x%2; "
+                                     "ephemeral nodes belong to the session that made them)")
+                          .arg(mine)
+                          .arg(tabId, 0, 16));
+}
+
 void ConsolePane::ensureWorker()
 {
     if (m_worker)
         return;
     m_worker = new ConsoleWorker(m_connectString, m_credentials, this);
+    connect(m_worker, &ConsoleWorker::sessionChanged, this, [this](quint64 id) {
+        m_sessionId = id;
+        updateHeader();
+    });
     connect(m_worker, &ConsoleWorker::output, this, &ConsolePane::append);
     connect(m_worker, &ConsoleWorker::promptChanged, m_prompt, &QLabel::setText);
     connect(m_worker, &ConsoleWorker::completions, this, &ConsolePane::onCompletions);
@@ -85,7 +136,7 @@ void ConsolePane::append(const QString& text, bool error)
 {
     QTextCharFormat format;
     if (error)
-        format.setForeground(QColor(0xdc, 0x26, 0x26));
+        format.setForeground(studioColors().errorText);
     QTextCursor cursor(m_output->document());
     cursor.movePosition(QTextCursor::End);
     cursor.insertText(text, format);

@@ -1,5 +1,6 @@
 #include "views/main_window.h"
 
+#include "controllers/edit_history.h"
 #include "models/znode_icons.h"
 #include "views/connect_dialog.h"
 #include "views/connection_tab.h"
@@ -118,6 +119,22 @@ void MainWindow::buildActions()
     QAction* quit = file->addAction(QStringLiteral("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence(QStringLiteral("Ctrl+Q")));
 
+    QMenu* edit = menuBar()->addMenu(QStringLiteral("&Edit"));
+    m_undoAction = edit->addAction(QStringLiteral("&Undo"), this, [this] {
+        if (auto* tab = currentConnection())
+            tab->undo();
+    });
+    // A focused text field keeps Ctrl+Z for its own typing (it overrides the shortcut).
+    m_undoAction->setShortcut(QKeySequence::Undo);
+    m_undoAction->setIconText(QStringLiteral("Undo")); // the toolbar keeps a short label
+    QAction* find = edit->addAction(QStringLiteral("&Find znodes…"), this, [this] {
+        if (auto* tab = currentConnection())
+            tab->showSearch();
+    });
+    find->setShortcut(QKeySequence::Find);
+    find->setIconText(QStringLiteral("Find"));
+    m_nodeActions << find;
+
     QMenu* node = menuBar()->addMenu(QStringLiteral("&Node"));
     auto addNodeAction = [&](const QString& text, const QKeySequence& key,
                              void (ConnectionTab::*method)()) {
@@ -137,6 +154,11 @@ void MainWindow::buildActions()
         addNodeAction(QStringLiteral("&Refresh"), QKeySequence::Refresh, &ConnectionTab::refresh);
     QAction* save =
         addNodeAction(QStringLiteral("&Save data"), QKeySequence::Save, &ConnectionTab::save);
+    node->addSeparator();
+    addNodeAction(QStringLiteral("Re&name…"), QKeySequence(Qt::Key_F2),
+                  &ConnectionTab::renameSelected);
+    addNodeAction(QStringLiteral("&Copy subtree to…"), {}, &ConnectionTab::copySelected);
+    addNodeAction(QStringLiteral("&Move subtree to…"), {}, &ConnectionTab::moveSelected);
     node->addSeparator();
     addNodeAction(QStringLiteral("&Export subtree as JSON…"), {}, &ConnectionTab::exportSubtree);
     addNodeAction(QStringLiteral("&Import subtree from JSON…"), {}, &ConnectionTab::importSubtree);
@@ -173,6 +195,9 @@ void MainWindow::buildActions()
     toolbar->addAction(deleteNode);
     toolbar->addAction(refresh);
     toolbar->addAction(save);
+    toolbar->addSeparator();
+    toolbar->addAction(find);
+    toolbar->addAction(m_undoAction);
 }
 
 void MainWindow::rebuildRecentMenu()
@@ -353,8 +378,10 @@ ConnectionTab* MainWindow::openConnection(const ConnectionSpec& spec)
     tab->restoreLayout(layoutKey);
     tab->setConsoleVisible(m_consoleAction->isChecked());
     m_tabs->setCurrentIndex(index);
+    tab->setInteractive(m_options.interactive);
     connect(tab, &ConnectionTab::statusMessage, this,
             [this](const QString& text) { statusBar()->showMessage(text, 10000); });
+    connect(tab, &ConnectionTab::undoChanged, this, &MainWindow::updateUndo);
     connect(tab, &ConnectionTab::titleChanged, this, [this, tab] {
         const int at = m_tabs->indexOf(tab);
         if (at < 0)
@@ -441,9 +468,20 @@ void MainWindow::closeTab(int index)
     delete tab;
 }
 
+void MainWindow::updateUndo()
+{
+    ConnectionTab* tab = currentConnection();
+    const EditHistory* history = tab ? tab->history() : nullptr;
+    // Enabled even with nothing to undo: pressing it then says why in the status bar.
+    m_undoAction->setEnabled(history != nullptr);
+    m_undoAction->setText(history ? history->undoText() : QStringLiteral("Undo"));
+    m_undoAction->setStatusTip(history ? history->whyNot() : QString());
+}
+
 void MainWindow::updateStatus()
 {
     ConnectionTab* tab = currentConnection();
+    updateUndo();
     for (QAction* action : m_nodeActions)
         action->setEnabled(tab != nullptr);
     if (!tab) {

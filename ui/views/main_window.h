@@ -47,6 +47,7 @@ public:
     ConnectionTab* currentConnection() const;
     QTabWidget* tabs() const { return m_tabs; }
     EmbeddedCluster* cluster() const { return m_cluster.get(); }
+    QAction* undoAction() const { return m_undoAction; }
     void showConnectDialog();
 
 protected:
@@ -60,6 +61,7 @@ private:
     // Asks, then calls wipeAndRestartEmbedded().
     void resetEmbeddedCluster();
     void updateStatus();
+    void updateUndo();
     void rebuildRecentMenu();
     void closeTab(int index);
 
@@ -73,6 +75,7 @@ private:
     QLabel* m_serverLabel = nullptr;
     QMenu* m_recentMenu = nullptr;
     QAction* m_consoleAction = nullptr;
+    QAction* m_undoAction = nullptr;
     QList<QAction*> m_nodeActions;
 };
 

@@ -1,6 +1,8 @@
 #include "views/node_panel.h"
 
+#include "models/studio_colors.h"
 #include "models/znode_kind.h"
+#include "views/acl_editor.h"
 
 #include <QComboBox>
 #include <QFontDatabase>
@@ -17,7 +19,6 @@
 
 namespace zoolab {
 
-using zk::client::AclResult;
 using zk::client::DataResult;
 using zk::client::Result;
 
@@ -42,22 +43,7 @@ NodePanel::NodePanel(ZkSession* session, QWidget* parent) : QWidget(parent), m_s
             self->reload();
     });
     m_resolver = [this](const QString& path) {
-        QMessageBox box(
-            QMessageBox::Warning, QStringLiteral("Version conflict"),
-            QStringLiteral("%1 was changed by someone else after you loaded it.").arg(path),
-            QMessageBox::NoButton, this);
-        box.setInformativeText(
-            QStringLiteral("Reload discards your edit and shows the current data. Overwrite "
-                           "replaces the current data with yours."));
-        auto* reloadButton = box.addButton(QStringLiteral("Reload"), QMessageBox::RejectRole);
-        auto* overwrite = box.addButton(QStringLiteral("Overwrite"), QMessageBox::AcceptRole);
-        box.addButton(QMessageBox::Cancel);
-        box.exec();
-        if (box.clickedButton() == reloadButton)
-            return ConflictChoice::Reload;
-        if (box.clickedButton() == overwrite)
-            return ConflictChoice::Overwrite;
-        return ConflictChoice::Cancel;
+        return askAboutConflict(this, path, QStringLiteral("data"));
     };
 }
 
@@ -115,13 +101,9 @@ void NodePanel::build()
     m_statTable->setAlternatingRowColors(true);
     m_tabs->addTab(m_statTable, QStringLiteral("Stat"));
 
-    m_aclTable = new QTableWidget(0, 3, m_tabs);
-    m_aclTable->setHorizontalHeaderLabels(
-        {QStringLiteral("Scheme"), QStringLiteral("Id"), QStringLiteral("Permissions")});
-    m_aclTable->horizontalHeader()->setStretchLastSection(true);
-    m_aclTable->verticalHeader()->hide();
-    m_aclTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_tabs->addTab(m_aclTable, QStringLiteral("ACL"));
+    m_aclEditor = new AclEditor(m_session, m_tabs);
+    m_tabs->addTab(m_aclEditor, QStringLiteral("ACL"));
+    connect(m_aclEditor, &AclEditor::problem, this, &NodePanel::problem);
 
     connect(m_viewBox, &QComboBox::activated, this, [this](int row) {
         m_userPickedView = true;
@@ -142,9 +124,7 @@ bool NodePanel::isModified() const
 void NodePanel::setNotice(const QString& text, bool error)
 {
     m_notice->setText(text);
-    m_notice->setStyleSheet(error ? QStringLiteral("QLabel { background: #fde68a; color: #451a03; "
-                                                   "padding: 4px; border-radius: 3px; }")
-                                  : QString());
+    m_notice->setStyleSheet(error ? noticeStyleSheet() : QString());
     m_notice->setVisible(!text.isEmpty());
     if (error && !text.isEmpty())
         emit problem(text);
@@ -168,7 +148,7 @@ void NodePanel::showNode(const QString& path)
     m_reloadButton->setEnabled(!path.isEmpty());
     m_dataInfo->clear();
     m_statTable->setRowCount(0);
-    m_aclTable->setRowCount(0);
+    m_aclEditor->showNode(path);
     if (!path.isEmpty())
         reload();
 }
@@ -186,11 +166,9 @@ void NodePanel::reload()
                         if (self && self->m_request == request)
                             self->onData(path, r);
                     }));
-    client->getAcl(path.toStdString(),
-                   m_session->onGui<AclResult>([self, request, path](Result<AclResult> r) {
-                       if (self && self->m_request == request)
-                           self->onAcl(path, r);
-                   }));
+    // The ACL editor loads on its own; a reload must not throw away an ACL edit.
+    if (m_aclEditor->path() == path && !m_aclEditor->isModified() && m_aclEditor->loadedAversion())
+        m_aclEditor->reload();
 }
 
 void NodePanel::onData(const QString& path, Result<DataResult> result)
@@ -313,35 +291,17 @@ void NodePanel::fillStat()
     m_statTable->resizeColumnToContents(0);
 }
 
-void NodePanel::onAcl(const QString& path, Result<AclResult> result)
+QTableWidget* NodePanel::aclTable() const
 {
-    if (!result.ok()) {
-        m_aclTable->setRowCount(1);
-        m_aclTable->setItem(0, 0, new QTableWidgetItem(QStringLiteral("—")));
-        m_aclTable->setItem(
-            0, 1,
-            new QTableWidgetItem(QStringLiteral("Cannot read the ACL of %1: %2")
-                                     .arg(path, ZkSession::describe(result.error))));
-        return;
+    return m_aclEditor->table();
+}
+
+void NodePanel::showPage(const QString& name)
+{
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        if (m_tabs->tabText(i).compare(name, Qt::CaseInsensitive) == 0)
+            m_tabs->setCurrentIndex(i);
     }
-    const auto& acl = result.value.acl;
-    m_aclTable->setRowCount(int(acl.size()));
-    for (int i = 0; i < int(acl.size()); ++i) {
-        const zk::Acl& entry = acl[std::size_t(i)];
-        QString perms;
-        const std::pair<int, char> letters[] = {{zk::perms::Create, 'c'},
-                                                {zk::perms::Delete, 'd'},
-                                                {zk::perms::Read, 'r'},
-                                                {zk::perms::Write, 'w'},
-                                                {zk::perms::Admin, 'a'}};
-        for (const auto& [bit, letter] : letters)
-            perms += (entry.perms & bit) ? QChar::fromLatin1(letter) : QLatin1Char('-');
-        m_aclTable->setItem(i, 0, new QTableWidgetItem(QString::fromStdString(entry.id.scheme)));
-        m_aclTable->setItem(i, 1, new QTableWidgetItem(QString::fromStdString(entry.id.id)));
-        m_aclTable->setItem(i, 2, new QTableWidgetItem(perms));
-    }
-    m_aclTable->resizeColumnToContents(0);
-    m_aclTable->resizeColumnToContents(1);
 }
 
 void NodePanel::save()
@@ -399,8 +359,10 @@ void NodePanel::onSaved(const QString& path, Result<zk::Stat> result, bool force
         setNotice(QStringLiteral("Not saved: %1.").arg(ZkSession::describe(result.error)), true);
         return;
     }
+    emit dataReplaced(path, m_bytes, m_null, result.value.version, forced);
     m_stat = result.value;
     m_bytes = m_pendingSave;
+    m_null = false;
     m_editor->document()->setModified(false);
     setNotice({}, false);
     fillStat();

@@ -1,5 +1,5 @@
 #pragma once
-// NodePanel: the selected znode's data editor, stat and ACL.
+// NodePanel: the selected znode's data editor, stat and ACL editor (AclEditor).
 //
 // Data: text / JSON (pretty-printed, validated) / hex / base64 views of the same bytes; gzip
 // is detected and shown decompressed, read-only. Save sends setData with the version that was
@@ -14,6 +14,7 @@
 #include "controllers/zk_session.h"
 #include "data/stat.h"
 #include "models/data_codec.h"
+#include "views/conflict_choice.h"
 
 #include <QWidget>
 
@@ -29,17 +30,14 @@ class QTableWidget;
 
 namespace zoolab {
 
+class AclEditor;
+
 class NodePanel : public QWidget
 {
     Q_OBJECT
 public:
-    enum class ConflictChoice
-    {
-        Reload,
-        Overwrite,
-        Cancel
-    };
-    using ConflictResolver = std::function<ConflictChoice(const QString& path)>;
+    using ConflictChoice = zoolab::ConflictChoice;
+    using ConflictResolver = zoolab::ConflictResolver;
 
     explicit NodePanel(ZkSession* session, QWidget* parent = nullptr);
 
@@ -56,20 +54,27 @@ public:
     void setView(DataView view);
     QPlainTextEdit* editor() const { return m_editor; }
     QTableWidget* statTable() const { return m_statTable; }
-    QTableWidget* aclTable() const { return m_aclTable; }
+    QTableWidget* aclTable() const;
+    AclEditor* aclEditor() const { return m_aclEditor; }
+    // Shows the Data, Stat or ACL page.
+    void showPage(const QString& name);
     bool isModified() const;
     void setConflictResolver(ConflictResolver resolver) { m_resolver = std::move(resolver); }
 
 signals:
     void loaded(const QString& path);
     void saved(const QString& path, int version);
+    // A save replaced `before` (null data when beforeIsNull) with the editor's bytes, giving
+    // `version`. After an overwrite (forced, no version check) `before` is what was loaded,
+    // not necessarily what the save replaced.
+    void dataReplaced(const QString& path, const QByteArray& before, bool beforeIsNull, int version,
+                      bool overwrote);
     // A plain-words problem for the status bar (also shown in the panel).
     void problem(const QString& text);
 
 private:
     void build();
     void onData(const QString& path, zk::client::Result<zk::client::DataResult> result);
-    void onAcl(const QString& path, zk::client::Result<zk::client::AclResult> result);
     void onSaved(const QString& path, zk::client::Result<zk::Stat> result, bool forced);
     void fillEditor();
     void fillStat();
@@ -99,7 +104,7 @@ private:
     QPushButton* m_reloadButton = nullptr;
     QPlainTextEdit* m_editor = nullptr;
     QTableWidget* m_statTable = nullptr;
-    QTableWidget* m_aclTable = nullptr;
+    AclEditor* m_aclEditor = nullptr;
 };
 
 } // namespace zoolab

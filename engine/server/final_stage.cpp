@@ -37,12 +37,15 @@ std::vector<std::uint8_t> multiResponseBody(const std::vector<ProcessTxnResult>&
         case OpCode::Create2:
         case OpCode::CreateTtl:
         case OpCode::CreateContainer:
-            writeMultiHeader(w, sub.type, false, 0);
+            // OpResult.CreateResult(path, stat) is typed create2 whatever the create was.
+            writeMultiHeader(w, OpCode::Create2, false, 0);
             w.writeString(sub.path);
             writeStat(w, sub.stat.value_or(Stat{}));
             break;
         case OpCode::Delete:
         case OpCode::DeleteContainer:
+            writeMultiHeader(w, OpCode::Delete, false, 0); // OpResult.DeleteResult
+            break;
         case OpCode::Check:
             writeMultiHeader(w, sub.type, false, 0);
             break;

@@ -320,6 +320,23 @@ private slots:
         QVERIFY(h.core.tree().node("/m1") == nullptr);
     }
 
+    // OpResult.CreateResult: a container create inside a multi answers as create2, so that
+    // clients (kazoo, the C client, ours) can read the result.
+    void multiResultTypesAreApaches()
+    {
+        Harness h;
+        h.open(1);
+        MultiRequest create;
+        create.ops.push_back(
+            MultiOp{OpCode::CreateContainer, createRequest("/c", "", CreateMode::Container)});
+        auto created = h.call(1, requestBytes(1, OpCode::Multi, create));
+        QCOMPARE(created.at(0).header.err, 0);
+        auto response = decodeRecord<MultiResponse>(created.at(0).body);
+        QVERIFY(response.has_value());
+        QCOMPARE(response->results.size(), std::size_t{1});
+        QCOMPARE(static_cast<int>(response->results[0].type), static_cast<int>(OpCode::Create2));
+    }
+
     void digestAuthGuardsAcls()
     {
         Harness h;

@@ -7,6 +7,7 @@
 
 #include "config/server_config.h"
 #include "net/durable_host.h"
+#include "net/event_endpoint.h"
 #include "net/server_host.h"
 #include "net/server_options.h"
 #include "storage/file_storage.h"
@@ -17,6 +18,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <ctime>
@@ -67,6 +69,34 @@ void setUpLogging(const std::string& logFile, const std::string& level)
 static int runQuorumMember(const zk::ServerConfig& config, std::uint64_t seed, sigset_t signals)
 {
     auto options = zk::quorumHostOptionsFrom(config, seed);
+    // The JSON-lines event stream (net/event_endpoint.h), when zoolab.eventPort is set.
+    std::unique_ptr<zk::EventEndpoint> events;
+    // -Dzoolab.eventPort, or zoolab.eventPort in zoo.cfg (unknown keys get "zookeeper.").
+    auto property = [&config](const std::string& name) {
+        auto value = config.systemProperty(name);
+        return value ? value : config.systemProperty("zookeeper." + name);
+    };
+    if (auto port = property("zoolab.eventPort")) {
+        int number = -1;
+        const auto [end, parse] =
+            std::from_chars(port->data(), port->data() + port->size(), number);
+        if (parse != std::errc() || end != port->data() + port->size() || number < 0 ||
+            number > 65535) {
+            spdlog::error("zoolab.eventPort: \"{}\" is not a port number", *port);
+            return 2;
+        }
+        events = std::make_unique<zk::EventEndpoint>(
+            property("zoolab.eventAddress").value_or("127.0.0.1"),
+            static_cast<std::uint16_t>(number));
+        if (auto ec = events->start()) {
+            spdlog::error("cannot listen on event port {}: {}", *port, ec.message());
+            return 1;
+        }
+        spdlog::info("streaming events as JSON lines on port {}", events->port());
+        options.onEvent = [endpoint = events.get()](const zk::PeerEvent& event) {
+            endpoint->publish(event);
+        };
+    }
     std::string error;
     auto host = zk::QuorumHost::open(std::move(options), error);
     if (!host) {

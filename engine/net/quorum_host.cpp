@@ -20,6 +20,7 @@ std::int64_t wallMs()
 }
 
 constexpr std::int32_t kMaxQuorumPacketBytes = 64 * 1024 * 1024;
+constexpr auto kLeaderConnectPatience = std::chrono::milliseconds(2000);
 
 std::error_code listenOn(tcp::acceptor& acceptor, const std::string& host, std::uint16_t port)
 {
@@ -258,7 +259,8 @@ void QuorumHost::updateStatus()
     status.state = m_peer->state();
     status.phase = m_peer->phase();
     status.leader = m_peer->leaderSid();
-    status.serving = m_peer->serving();
+    status.serving = m_peer->serving() && !m_peer->readOnly();
+    status.readOnly = m_peer->readOnly();
     status.lastZxid = m_peer->database().lastProcessedZxid();
     status.lastLoggedZxid = m_peer->lastLoggedZxid();
     status.acceptedEpoch = m_peer->durable().acceptedEpoch;
@@ -336,6 +338,7 @@ void QuorumHost::carryOut(PeerAction& action)
             } else if constexpr (std::is_same_v<A, peer_action::ConnectLeader>) {
                 dropLeader();
                 m_wantedLeader = a.leader;
+                m_leaderConnectSince = std::chrono::steady_clock::now();
                 connectLeader();
             } else if constexpr (std::is_same_v<A, peer_action::DisconnectLeader>) {
                 dropLeader();
@@ -591,9 +594,10 @@ std::string QuorumHost::onFourLetterWord(const std::string& word)
         ctx.mode = "observer";
         break;
     case ServerState::Looking:
-        ctx.mode = "looking";
+        ctx.mode = m_peer->readOnly() ? "read-only" : "looking";
         break;
     }
+    ctx.readOnly = m_peer->readOnly();
     ctx.latency = m_latency;
     ctx.uptimeMs = wallMs() - m_startWallMs;
     ctx.nowWallMs = wallMs();

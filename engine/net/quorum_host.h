@@ -20,6 +20,7 @@
 #include "zab/quorum_peer.h"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <future>
@@ -65,8 +66,9 @@ struct QuorumStatus
     ServerState state = ServerState::Looking;
     ZabPhase phase = ZabPhase::Election;
     Sid leader = -1;
-    bool serving = false;
-    Zxid lastZxid = 0; // last processed (applied)
+    bool serving = false;  // read-write
+    bool readOnly = false; // a read-only server runs (readonlymode.enabled, no quorum)
+    Zxid lastZxid = 0;     // last processed (applied)
     Zxid lastLoggedZxid = 0;
     Epoch acceptedEpoch = 0;
     Epoch currentEpoch = 0;
@@ -159,6 +161,7 @@ private:
     std::shared_ptr<QuorumChannel> m_leaderChannel;
     Sid m_wantedLeader = -1;
     std::uint64_t m_leaderGeneration = 0;
+    std::chrono::steady_clock::time_point m_leaderConnectSince;
 
     LatencyStats m_latency;
     std::int64_t m_startWallMs = 0;

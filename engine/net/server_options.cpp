@@ -102,6 +102,7 @@ QuorumHostOptions quorumHostOptionsFrom(const ServerConfig& config, std::uint64_
         config, "zookeeper.fastleader.minNotificationInterval", options.peer.finalizeWaitMs));
     options.peer.maxNotificationIntervalMs = static_cast<int>(
         longProperty(config, "zookeeper.fastleader.maxNotificationInterval", 60000));
+    options.peer.readOnlyModeEnabled = config.readOnlyModeEnabled();
     options.peer.commitLogCount =
         static_cast<std::size_t>(longProperty(config, "zookeeper.commitLogCount", 500));
     for (const auto& [sid, server] : config.servers) {

@@ -163,6 +163,11 @@ void ServerCore::handleConnect(ConnectionId connection, ConnectionInfo& info,
         return;
     }
     info.hasReadOnlyByte = request->hasReadOnly;
+    if (m_role == ServerRole::ReadOnly && !request->readOnly) {
+        spdlog::info("Refusing session request for not-read-only client {}", info.remoteAddress);
+        closeConnection(connection);
+        return;
+    }
     if (request->lastZxidSeen > lastProcessedZxid()) {
         spdlog::info("refusing session for client {}: it has seen zxid 0x{:x}, our last is 0x{:x}"
                      " (client must try another server)",
@@ -174,7 +179,7 @@ void ServerCore::handleConnect(ConnectionId connection, ConnectionInfo& info,
     ConnectResponse response;
     response.protocolVersion = 0;
     response.hasReadOnly = request->hasReadOnly;
-    response.readOnly = false;
+    response.readOnly = m_role == ServerRole::ReadOnly;
     info.established = true;
 
     if (request->sessionId == 0) {
@@ -201,6 +206,23 @@ void ServerCore::handleConnect(ConnectionId connection, ConnectionInfo& info,
         }
         m_sessions.addSession(session, timeout, m_tickCount);
         const auto password = sessionPassword(session);
+        if (m_role == ServerRole::ReadOnly) {
+            // A read-only server keeps its sessions to itself: nothing is logged.
+            response.timeOut = timeout;
+            response.sessionId = session;
+            response.passwd.assign(password.begin(), password.end());
+            info.session = session;
+            info.sessionTimeoutMs = timeout;
+            m_sessionConnection[session] = connection;
+            Pending pending;
+            pending.kind = PendingKind::Connect;
+            pending.connection = connection;
+            pending.session = session;
+            pending.connectResponse = std::move(response);
+            m_pending.push_back(std::move(pending));
+            release();
+            return;
+        }
         response.timeOut = timeout;
         response.sessionId = session;
         response.passwd.assign(password.begin(), password.end());
@@ -345,6 +367,20 @@ void ServerCore::handleRequest(ConnectionId connection, ConnectionInfo& info,
         forward(std::move(pending), body, info.authIds);
         return;
     }
+    if (m_role == ServerRole::ReadOnly &&
+        (type == OpCode::CloseSession || type == OpCode::Sync || PrepStage::isWrite(type))) {
+        if (type == OpCode::CloseSession) {
+            m_sessions.removeSession(info.session);
+            m_sessionConnection.erase(info.session);
+            sendReply(connection, header.xid, lastProcessedZxid(), ZError::Ok, {}, true);
+            return;
+        }
+        // ReadOnlyRequestProcessor: everything that would change the tree is refused.
+        pending.error = ZError::NotReadOnly;
+        m_pending.push_back(std::move(pending));
+        release();
+        return;
+    }
     if (type == OpCode::CloseSession) {
         m_sessions.setClosing(info.session);
         enqueueTxn(std::move(pending),
@@ -446,7 +482,7 @@ void ServerCore::tick(std::int64_t wallMs)
 {
     m_nowMs = std::max(m_nowMs, wallMs);
     ++m_tickCount;
-    if (isLearnerRole(m_role))
+    if (isLearnerRole(m_role) || m_role == ServerRole::ReadOnly)
         return; // the leader expires sessions and deletes containers
     for (SessionId session : m_sessions.expire(m_tickCount)) {
         spdlog::info("Expiring session 0x{:x}", session);

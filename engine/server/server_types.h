@@ -21,13 +21,15 @@ using LearnerLinkId = std::uint64_t;
 
 // What the request pipeline does with writes (ZooKeeperServer and its quorum subclasses):
 // Standalone and Leader prepare txns themselves (the leader's "persisted" is its commit
-// point); Follower and Observer forward writes to the leader and apply what it commits.
+// point); Follower and Observer forward writes to the leader and apply what it commits;
+// ReadOnly serves reads to clients that allow it and answers writes with NOTREADONLY.
 enum class ServerRole
 {
     Standalone,
     Leader,
     Follower,
-    Observer
+    Observer,
+    ReadOnly // a quorum member cut off from its quorum (ReadOnlyZooKeeperServer)
 };
 
 inline bool isLearnerRole(ServerRole role)

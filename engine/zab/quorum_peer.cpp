@@ -180,6 +180,7 @@ void QuorumPeer::goLooking(const std::string& why)
     m_epochAckQuorum = false;
     m_newLeaderAckPending = false;
     ++m_roleGeneration;
+    m_lookingSinceMs = m_nowMs;
     setState(ServerState::Looking, why);
     setPhase(ZabPhase::Election);
     m_election.startLooking(m_durable.lastLoggedZxid, m_durable.currentEpoch);
@@ -211,6 +212,7 @@ void QuorumPeer::collectElection()
 
 void QuorumPeer::onDecision(const ElectionDecision& decision)
 {
+    stopServer(); // a read-only server ends with the election
     m_leader = decision.vote.id;
     m_roleStartMs = m_nowMs;
     switch (decision.state) {
@@ -239,6 +241,7 @@ void QuorumPeer::startServer(ServerRole role)
     m_server = std::make_unique<ServerCore>(m_config.server, std::move(*m_tree), m_nowMs, role);
     m_tree.reset();
     const Zxid next = role == ServerRole::Leader ? makeZxid(m_newEpoch, 1) : 0;
+    m_serverRole = role;
     m_server->restoreSessions(m_sessions, next);
     m_lastServerTickMs = m_nowMs;
 }
@@ -249,7 +252,8 @@ void QuorumPeer::stopServer()
         return;
     m_server->closeAllConnections();
     drainServer();
-    m_sessions = m_server->sessionTimeouts();
+    if (m_serverRole != ServerRole::ReadOnly) // read-only sessions were never logged
+        m_sessions = m_server->sessionTimeouts();
     m_tree.emplace(m_server->releaseTree());
     m_server.reset();
 }
@@ -319,6 +323,11 @@ void QuorumPeer::tick(std::int64_t wallMs)
     m_nowMs = std::max(m_nowMs, wallMs);
     m_election.tick();
     collectElection();
+    if (m_state == ServerState::Looking && m_config.readOnlyModeEnabled && !m_server &&
+        m_nowMs - m_lookingSinceMs >= std::max<std::int64_t>(2000, tickTimeMs())) {
+        spdlog::info("server {}: no quorum, serving read-only clients", m_config.myId);
+        startServer(ServerRole::ReadOnly);
+    }
     if (m_server && m_nowMs - m_lastServerTickMs >= tickTimeMs()) {
         m_lastServerTickMs = m_nowMs;
         m_server->tick(m_nowMs);

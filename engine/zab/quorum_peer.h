@@ -19,7 +19,9 @@
 //            proposals logged, and the ACK sent once they are durable; UPTODATE starts the
 //            server. A PROPOSAL is ACKed once durable; COMMIT applies it.
 // Any error, timeout (initLimit ticks before NEWLEADER, syncLimit after) or lost connection
-// sends the peer back to LOOKING; the client server stops and its connections close.
+// sends the peer back to LOOKING; the client server stops and its connections close. With
+// readOnlyModeEnabled, a peer LOOKING for max(2000 ms, tickTime) starts a read-only server
+// (QuorumPeer's ReadOnlyZooKeeperServer) until the election ends.
 //
 // Driver contract: call takeOutput() after every input and carry out `actions` in order
 // before the next input. Persist hands txns to the log (group commit) and later reports
@@ -62,6 +64,7 @@ struct QuorumPeerConfig
     int maxNotificationIntervalMs = 60000;
     std::vector<std::uint8_t> configData; // the QuorumVerifier text (notifications, NEWLEADER)
     std::size_t commitLogCount = 500;     // zookeeper.commitLogCount
+    bool readOnlyModeEnabled = false;     // readonlymode.enabled
     SnapEncoder encodeSnap;
 };
 
@@ -169,7 +172,9 @@ public:
     // Views (the driver's thread only).
     ServerState state() const { return m_state; }
     ZabPhase phase() const { return m_phase; }
+    // A server runs: read-write (leader, follower, observer) or read-only while LOOKING.
     bool serving() const { return m_server != nullptr; }
+    bool readOnly() const { return m_server && m_server->role() == ServerRole::ReadOnly; }
     const ServerCore* server() const { return m_server.get(); }
     ServerCore* server() { return m_server.get(); }
     Sid leaderSid() const { return m_leader; }
@@ -276,12 +281,14 @@ private:
     ZabPhase m_phase = ZabPhase::Election;
     Sid m_leader = -1;
     std::int64_t m_roleStartMs = 0;
+    std::int64_t m_lookingSinceMs = 0;
     std::uint64_t m_roleGeneration = 0;
 
     // The database between roles (the running server owns it while serving).
     std::optional<DataTree> m_tree;
     std::map<SessionId, std::int32_t> m_sessions;
     std::unique_ptr<ServerCore> m_server;
+    ServerRole m_serverRole = ServerRole::Standalone;
     std::deque<LoggedTxn> m_committedLog; // the newest committed txns, for DIFF
     Zxid m_lastDurable = 0;
 

@@ -58,6 +58,15 @@ if(zoolab_kazoo_found AND ZOOLAB_JAVA AND EXISTS /usr/share/java/zookeeper.jar)
   endforeach()
 endif()
 
+# kazoo's suite again against a 3-node zoolab-server ensemble (quorum mode, ZAB).
+if(zoolab_kazoo_found AND ZOOLAB_JAVA)
+  add_test(NAME integration_kazoo_ensemble
+    COMMAND ${ZOOLAB_BASH} ${ZOOLAB_INTEGRATION_DIR}/run-kazoo-suite.sh zoolab 3)
+  set_tests_properties(integration_kazoo_ensemble PROPERTIES
+    LABELS "integration" TIMEOUT 1600 RUN_SERIAL TRUE
+    ENVIRONMENT "${zoolab_integration_env};KAZOO_TIMEOUT=1500;KAZOO_LOG_COPY=${CMAKE_BINARY_DIR}/integration-tmp/kazoo-ensemble-pytest.log;KAZOO_EXPECTED_FAILURES=${ZOOLAB_INTEGRATION_DIR}/kazoo-expected-failures-ensemble.txt")
+endif()
+
 # zkCli.sh transcript versus expected/zkcli-session.txt (recorded from Apache 3.8.0).
 if(EXISTS ${ZOOLAB_ZKCLI} AND ZOOLAB_JAVA AND EXISTS ${ZOOLAB_SYSTEM_PYTHON})
   add_test(NAME integration_zkcli

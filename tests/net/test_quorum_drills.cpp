@@ -5,7 +5,8 @@
 //   - killing a follower keeps service; killing a second stops it, and the survivor stops
 //     leading; restarting one restores service with the same leader;
 //   - killing the leader elects a new one, the old leader restarted rejoins as a follower,
-//     and every node ends with the same tree.
+//     and every node ends with the same tree;
+//   - an observer forwards writes and reads what was committed, and never counts as a vote.
 #include "client/sync_client.h"
 #include "cluster/ensemble.h"
 
@@ -119,6 +120,46 @@ private slots:
         }
         QCOMPARE(std::string(toString(ensemble.status(3)->state)), std::string("FOLLOWING"));
         QCOMPARE(*ensemble.servingLeader(), Sid{2});
+    }
+
+    // An observer (peerType=observer) syncs, forwards writes, receives INFORMs and never
+    // votes: with it, two dead participants of three still mean no service.
+    void observerForwardsAndNeverVotes()
+    {
+        QTemporaryDir dir;
+        EnsembleOptions options = drillOptions(dir.path());
+        options.clientPorts.clear(); // free ports: 2181-2183 are for the drills
+        options.observers = 1;
+        Ensemble ensemble(options);
+        std::string error;
+        QVERIFY2(ensemble.startAll(error), error.c_str());
+        QVERIFY(waitForLeader(ensemble, 15s));
+        const auto until = std::chrono::steady_clock::now() + 10s;
+        while (std::chrono::steady_clock::now() < until) {
+            auto status = ensemble.status(4);
+            if (status && status->serving)
+                break;
+            std::this_thread::sleep_for(20ms);
+        }
+        QCOMPARE(std::string(toString(ensemble.status(4)->state)), std::string("OBSERVING"));
+        QVERIFY(createThrough(ensemble.clientPort(4), "/observed"));
+        QVERIFY(createThrough(ensemble.clientPort(1), "/observed/from-participant"));
+        QCOMPARE(childrenThrough(ensemble.clientPort(4), "/observed"),
+                 std::vector<std::string>{"from-participant"});
+        const Sid leader = *ensemble.servingLeader();
+        for (Sid sid : {Sid{1}, Sid{2}, Sid{3}}) {
+            if (sid != leader) {
+                ensemble.kill(sid);
+                break;
+            }
+        }
+        for (Sid sid : {Sid{1}, Sid{2}, Sid{3}}) {
+            if (sid != leader && ensemble.isRunning(sid)) {
+                ensemble.kill(sid);
+                break;
+            }
+        }
+        QVERIFY2(waitForNoLeader(ensemble, leader, 5s), "leader plus observer is not a quorum");
     }
 
     void killAndRestartDrills()

@@ -96,10 +96,13 @@ QuorumHostOptions quorumHostOptionsFrom(const ServerConfig& config, std::uint64_
     options.peer.syncLimit = config.syncLimit;
     const std::string text = quorumConfigText(config);
     options.peer.configData.assign(text.begin(), text.end());
-    options.peer.finalizeWaitMs =
-        static_cast<int>(longProperty(config, "zookeeper.fastleader.finalizeWait", 200));
-    options.peer.minNotificationIntervalMs = static_cast<int>(longProperty(
-        config, "zookeeper.fastleader.minNotificationInterval", options.peer.finalizeWaitMs));
+    // zoolab.finalizeWaitMs (zoo.cfg or -D): ZooLab waits 50 ms after a quorum agrees, not
+    // Apache's fixed 200 ms; see QuorumPeerConfig::finalizeWaitMs.
+    options.peer.finalizeWaitMs = static_cast<int>(longProperty(
+        config, "zoolab.finalizeWaitMs",
+        longProperty(config, "zookeeper.zoolab.finalizeWaitMs", options.peer.finalizeWaitMs)));
+    options.peer.minNotificationIntervalMs =
+        static_cast<int>(longProperty(config, "zookeeper.fastleader.minNotificationInterval", 200));
     options.peer.maxNotificationIntervalMs = static_cast<int>(
         longProperty(config, "zookeeper.fastleader.maxNotificationInterval", 60000));
     options.peer.readOnlyModeEnabled = config.readOnlyModeEnabled();

@@ -126,9 +126,11 @@ void QuorumPeer::onSyncPacket(const QuorumPacket& packet)
             break;
         case QuorumPacketType::Snap:
             m_snapshotNeeded = true; // the driver hands the stream to leaderSnapshot()
+            m_syncLogEnd = m_durable.lastLoggedZxid;
             break;
         case QuorumPacketType::Trunc:
             m_snapshotNeeded = true;
+            m_syncLogEnd = packet.zxid;
             m_awaitingReload = true;
             m_committedLog.clear();
             emit(peer_action::TruncateLog{packet.zxid});

@@ -182,6 +182,20 @@ private slots:
         QVERIFY2(cluster.checkInvariants(), report(cluster));
     }
 
+    void leaderCrashBetweenSnapAndNewLeader()
+    {
+        // Regression (seed 3007676): follower 1 takes a SNAP, its leader dies before NEWLEADER.
+        // The SNAP was never written to 1's disk, so 1 must not vote, sync or log on top of it
+        // (ZOOKEEPER-3642): if it does, its log gets a gap and a restart loses the SNAP's txns.
+        // The window needs NEWLEADER to arrive a tick after the SNAP: the first seed that has
+        // one runs the drill.
+        for (std::uint64_t seed = 25; seed < 125; ++seed) {
+            if (snapThenLeaderCrash(seed) || QTest::currentTestFailed())
+                return;
+        }
+        QFAIL("no seed delivered NEWLEADER a tick after the SNAP");
+    }
+
     void partitionedLeaderStepsDown()
     {
         ZabCluster cluster(drillOptions(24));
@@ -236,7 +250,69 @@ private slots:
                     static_cast<unsigned long long>(stats.snap));
     }
 
+    void regressionSeeds_data()
+    {
+        QTest::addColumn<int>("seed");
+        QTest::addColumn<int>("nodes");
+        // Seeds that found bugs, with what they found; they run whatever ZK_SIM_SEEDS says.
+        QTest::newRow("3007676 SNAP then leader crash") << 3007676 << 3;
+    }
+
+    void regressionSeeds()
+    {
+        QFETCH(int, seed);
+        QFETCH(int, nodes);
+        Stats stats;
+        runRandomSeed(std::uint64_t(seed), nodes, stats);
+    }
+
 private:
+    // False when this seed gives no window between the SNAP and NEWLEADER.
+    bool snapThenLeaderCrash(std::uint64_t seed)
+    {
+        ZabSimOptions options = drillOptions(seed);
+        options.commitLogCount = 3;
+        options.link = {.delayMinTicks = 1, .delayMaxTicks = 4};
+        ZabCluster cluster(options);
+        TracePrinter printer{cluster, traceFromEnvironment().has_value()};
+        cluster.addNodes(3);
+        cluster.startAll();
+        if (!cluster.runUntilStable(kStableBound) || cluster.servingLeader() != Sid{3})
+            return false;
+        cluster.crash(1);
+        auto& writer = cluster.addClient("c2", Sid{2}, false);
+        for (int i = 0; i < 8; ++i)
+            writer.queueCreate("/s" + std::to_string(i), "x");
+        if (!cluster.runUntilConverged(kConvergeBound))
+            return false;
+        const zk::Zxid snapZxid = cluster.peer(3).database().lastProcessedZxid();
+        cluster.restart(1);
+        bool window = false;
+        for (int i = 0; i < 500 && !window && cluster.disk(1).snapshotCount() == 0; ++i) {
+            cluster.tick();
+            window = cluster.peer(1).state() == ServerState::Following &&
+                     cluster.peer(1).database().lastProcessedZxid() == snapZxid &&
+                     cluster.disk(1).snapshotCount() == 0;
+        }
+        if (!window)
+            return false;
+        cluster.crash(3);
+        [&] {
+            QVERIFY2(cluster.runUntilStable(kStableBound), report(cluster));
+            QCOMPARE(cluster.servingLeader(), std::optional<Sid>{2});
+            for (int i = 0; i < 4; ++i)
+                writer.queueCreate("/t" + std::to_string(i), "y");
+            QVERIFY2(cluster.runUntilConverged(kConvergeBound), report(cluster));
+            cluster.crash(1);
+            cluster.restart(1);
+            cluster.restart(3);
+            QVERIFY2(cluster.runUntilConverged(kConvergeBound), report(cluster));
+            cluster.checkAcknowledgedWrites();
+            QVERIFY2(cluster.checkInvariants(), report(cluster));
+        }();
+        return true;
+    }
+
     struct Stats
     {
         std::uint64_t establishments = 0;

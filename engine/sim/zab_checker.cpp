@@ -121,7 +121,7 @@ void ZabChecker::observe(Sid sid, Zxid treeZxid, bool wentLooking)
 }
 
 void ZabChecker::reset(Sid sid, std::vector<Zxid> history, Zxid treeZxid, const std::string& why,
-                       bool fromOwnDisk)
+                       ResetKind kind)
 {
     Node& n = node(sid);
     const Zxid last = history.empty() ? 0 : history.back();
@@ -133,8 +133,8 @@ void ZabChecker::reset(Sid sid, std::vector<Zxid> history, Zxid treeZxid, const 
     while (common < n.history.size() && common < history.size() &&
            n.history[common] == history[common])
         ++common;
-    for (std::size_t i = common; i < n.history.size() && !fromOwnDisk; ++i) {
-        if (isCommitted(n.history[i])) {
+    for (std::size_t i = common; i < n.history.size() && !kind.fromOwnDisk; ++i) {
+        if (isCommitted(n.history[i]) && zxidEpoch(n.history[i]) != kind.resentEpoch) {
             problem(fmt::format("n{} {} dropped committed txn {} (kept {} of {} txns, the new "
                                 "history has {}{})",
                                 sid, why, hex(n.history[i]), common, n.history.size(),

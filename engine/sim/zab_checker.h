@@ -38,6 +38,15 @@
 
 namespace zk::sim {
 
+// How a reset may lose txns: a SNAP or TRUNC from a leader must not drop a committed txn,
+// except (TRUNC) the leader's own proposals of resentEpoch, which it sends again right after;
+// a node reloading its own disk may lose committed txns it never acked, as in a crash.
+struct ResetKind
+{
+    bool fromOwnDisk = false;
+    Epoch resentEpoch = -1;
+};
+
 class ZabChecker
 {
 public:
@@ -53,11 +62,9 @@ public:
     // After every input: the database's lastProcessedZxid, and whether the node went back to
     // LOOKING during that input.
     void observe(Sid sid, Zxid treeZxid, bool wentLooking);
-    // The database was replaced (TRUNC reload, SNAP) by one holding `history`. Unless the
-    // node reloads what its disk holds (it may then lose committed txns it never acked, as
-    // in a crash), what the reset drops must not be committed.
+    // The database was replaced (TRUNC reload, SNAP) by one holding `history`.
     void reset(Sid sid, std::vector<Zxid> history, Zxid treeZxid, const std::string& why,
-               bool fromOwnDisk = false);
+               ResetKind kind = {});
     void snapshotTaken(Sid sid, std::uint64_t snapshotId, Zxid zxid);
     std::vector<Zxid> snapshotHistory(Sid sid, std::optional<std::uint64_t> snapshotId) const;
 

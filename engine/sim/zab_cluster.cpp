@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <deque>
+#include <set>
 
 namespace zk::sim {
 
@@ -508,8 +509,13 @@ void ZabCluster::carryOut(Sid sid, PeerAction& action)
                 const Zxid zxid = recovered.tree.lastProcessedZxid();
                 // From LOOKING it is the learner leaving a SNAP/TRUNC sync, not a TRUNC.
                 const bool leaving = n.peer->state() == ServerState::Looking;
+                // A TRUNC drops what the learner logged above the leader's last commit; the
+                // leader's proposals among it follow the TRUNC again.
+                ResetKind kind;
+                kind.fromOwnDisk = leaving;
+                kind.resentEpoch = n.peer->durable().acceptedEpoch;
                 m_checker.reset(sid, std::move(history), zxid,
-                                (leaving ? "reload at " : "TRUNC to ") + hex(a.zxid), leaving);
+                                (leaving ? "reload at " : "TRUNC to ") + hex(a.zxid), kind);
                 takeCheckerProblems();
                 traceLine(leaving ? fmt::format("n{} left its sync: database reloaded from disk at "
                                                 "{}",
@@ -996,17 +1002,35 @@ std::optional<Sid> ZabCluster::servingLeader() const
     }
     if (!leader)
         return std::nullopt;
+    const Epoch epoch = peer(*leader).durable().currentEpoch;
+    std::set<Sid> serving{*leader};
     for (const auto& [sid, slot] : m_nodes) {
-        if (!slot.state)
+        if (!slot.state || sid == *leader)
             continue;
         const QuorumPeer& peer = *slot.state->peer;
-        if (!peer.serving())
+        if (peer.serving() && peer.state() == ServerState::Following && peer.leaderSid() == *leader)
+            serving.insert(sid);
+        else if (peer.durable().acceptedEpoch <= epoch)
             return std::nullopt;
-        if (sid != *leader &&
-            (peer.state() != ServerState::Following || peer.leaderSid() != *leader))
-            return std::nullopt;
+        // Else it accepted a later epoch from a leader that never established it and refuses
+        // this one until the next election, as Apache's Learner.registerWithLeader does.
     }
+    if (!m_quorum.containsQuorum(serving))
+        return std::nullopt;
     return leader;
+}
+
+std::vector<Sid> ZabCluster::waitingForLaterEpoch() const
+{
+    std::vector<Sid> out;
+    const auto leader = servingLeader();
+    if (!leader)
+        return out;
+    for (Sid sid : liveSids()) {
+        if (sid != *leader && !peer(sid).serving())
+            out.push_back(sid);
+    }
+    return out;
 }
 
 bool ZabCluster::runUntilStable(Tick maxTicks)
@@ -1023,7 +1047,7 @@ bool ZabCluster::isConverged() const
         return false;
     const Zxid zxid = peer(*leader).database().lastProcessedZxid();
     for (Sid sid : liveSids()) {
-        if (peer(sid).database().lastProcessedZxid() != zxid)
+        if (peer(sid).serving() && peer(sid).database().lastProcessedZxid() != zxid)
             return false;
     }
     return true;

@@ -101,11 +101,15 @@ public:
     void setAutoWrite(bool on);             // every client's
     std::size_t clientsOutstanding() const; // requests sent or queued, not answered
 
-    // One live leader serves and every live node serves following it.
+    // One live leader serves with a quorum, and every other live node serves following it,
+    // except a node that accepted a later epoch from a leader that never established it: as
+    // in Apache (Learner.registerWithLeader), it refuses this leader's lower epoch until the
+    // next election.
     bool isStable() const;
     std::optional<Sid> servingLeader() const;
+    std::vector<Sid> waitingForLaterEpoch() const; // those nodes, while stable
     bool runUntilStable(Tick maxTicks);
-    // Stable, every live node at the leader's lastProcessedZxid, no client request pending.
+    // Stable, every serving node at the leader's lastProcessedZxid, no client request pending.
     bool isConverged() const;
     bool runUntilConverged(Tick maxTicks);
     // Every create a client got OK for is in the database of every serving node.

@@ -241,13 +241,15 @@ private slots:
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         std::printf("ran %d seeds from %llu (%d nodes) in %.1f s: %llu establishments, %llu acked "
-                    "writes, syncs DIFF %llu TRUNC %llu SNAP %llu\n",
+                    "writes, syncs DIFF %llu TRUNC %llu SNAP %llu, %llu nodes left waiting for a "
+                    "later epoch\n",
                     count, static_cast<unsigned long long>(first), nodes, seconds,
                     static_cast<unsigned long long>(stats.establishments),
                     static_cast<unsigned long long>(stats.acked),
                     static_cast<unsigned long long>(stats.diff),
                     static_cast<unsigned long long>(stats.trunc),
-                    static_cast<unsigned long long>(stats.snap));
+                    static_cast<unsigned long long>(stats.snap),
+                    static_cast<unsigned long long>(stats.waiting));
     }
 
     void regressionSeeds_data()
@@ -320,6 +322,7 @@ private:
         std::uint64_t diff = 0;
         std::uint64_t trunc = 0;
         std::uint64_t snap = 0;
+        std::uint64_t waiting = 0; // nodes left out at the end, waiting for a later epoch
     };
 
     void runRandomSeed(std::uint64_t seed, int nodes, Stats& stats)
@@ -426,6 +429,7 @@ private:
         stats.diff += cluster.syncs("DIFF");
         stats.trunc += cluster.syncs("TRUNC");
         stats.snap += cluster.syncs("SNAP");
+        stats.waiting += cluster.waitingForLaterEpoch().size();
     }
 };
 

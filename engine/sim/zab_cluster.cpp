@@ -572,8 +572,11 @@ void ZabCluster::record(Sid sid, const PeerEvent& event)
     case Kind::Sync:
         if (n.peer->state() == ServerState::Leading) {
             ++m_syncs[event.text];
-            traceLine(fmt::format("n{} syncs n{} by {} at {}", sid, event.peer, event.text,
-                                  hex(event.zxid)));
+            // The learner's own zxid, seen from outside: what the sync starts from.
+            const Zxid from =
+                isLive(event.peer) ? peer(event.peer).database().lastProcessedZxid() : Zxid{-1};
+            traceLine(fmt::format("n{} syncs n{} by {} from {} to {}", sid, event.peer, event.text,
+                                  hex(from), hex(event.zxid)));
         } else if (traces(ZabTraceLevel::Zab)) {
             traceLine(fmt::format("n{} got {} {} from n{}", sid, event.text, hex(event.zxid),
                                   event.peer));

@@ -109,13 +109,14 @@ void SimClient::onReply(std::span<const std::uint8_t> payload, Tick now)
         return;
     }
     ++m_writesAcked;
-    if (sent.request.type == OpCode::Create)
+    if (sent.request.type == OpCode::Create && !sent.request.ephemeral)
         m_ownPaths.push_back(sent.request.path);
-    m_trace.push_back(fmt::format("{} {} {} ok zxid=0x{:x} (n{})", m_name,
+    m_trace.push_back(fmt::format("{} {}{} {} ok zxid=0x{:x} (n{})", m_name,
                                   sent.request.type == OpCode::Create ? "create" : "setData",
-                                  sent.request.path, header.zxid, m_node));
-    m_acks.push_back(
-        ClientAck{m_name, sent.request.type, sent.request.path, header.zxid, m_node, now});
+                                  sent.request.ephemeral ? " -e" : "", sent.request.path,
+                                  header.zxid, m_node));
+    m_acks.push_back(ClientAck{m_name, sent.request.type, sent.request.path, header.zxid, m_node,
+                               now, sent.request.ephemeral});
 }
 
 void SimClient::closed(Tick now)
@@ -127,10 +128,10 @@ void SimClient::closed(Tick now)
     m_reconnectAt = now + m_prng.between(2, 20);
 }
 
-void SimClient::queueCreate(std::string path, std::string data)
+void SimClient::queueCreate(std::string path, std::string data, bool ephemeral)
 {
     if (m_queue.size() < kQueueMax)
-        m_queue.push_back(Request{OpCode::Create, std::move(path), std::move(data)});
+        m_queue.push_back(Request{OpCode::Create, std::move(path), std::move(data), ephemeral});
 }
 
 void SimClient::queueSetData(std::string path, std::string data)
@@ -141,7 +142,7 @@ void SimClient::queueSetData(std::string path, std::string data)
 
 std::optional<std::vector<std::uint8_t>> SimClient::poll(Tick now)
 {
-    if (!m_connected)
+    if (!m_connected || now < m_pausedUntil)
         return std::nullopt;
     std::optional<Request> request;
     if (!m_queue.empty()) {
@@ -154,8 +155,11 @@ std::optional<std::vector<std::uint8_t>> SimClient::poll(Tick now)
             const std::string& path = m_ownPaths[m_prng.below(m_ownPaths.size())];
             request = Request{OpCode::SetData, path, fmt::format("s{}", m_counter)};
         } else {
-            request = Request{OpCode::Create, fmt::format("/{}-{}", m_name, m_counter),
-                              fmt::format("v{}", m_counter)};
+            const bool ephemeral =
+                m_ephemeralPerMillion > 0 && m_prng.chance(m_ephemeralPerMillion);
+            request = Request{OpCode::Create,
+                              fmt::format("/{}-{}{}", m_name, ephemeral ? "e" : "", m_counter),
+                              fmt::format("v{}", m_counter), ephemeral};
         }
     }
     if (request) {
@@ -185,7 +189,8 @@ std::vector<std::uint8_t> SimClient::encode(Xid xid, const Request& request) con
         create.path = request.path;
         create.data = std::vector<std::uint8_t>(request.data.begin(), request.data.end());
         create.acl = openAclUnsafe();
-        create.flags = static_cast<std::int32_t>(CreateMode::Persistent);
+        create.flags = static_cast<std::int32_t>(request.ephemeral ? CreateMode::Ephemeral
+                                                                   : CreateMode::Persistent);
         create.write(w);
     } else {
         SetDataRequest set;

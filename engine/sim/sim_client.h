@@ -38,6 +38,7 @@ struct ClientAck
     Zxid zxid = 0; // the reply header's
     Sid node = 0;
     Tick at = 0;
+    bool ephemeral = false; // goes with its session
 };
 
 class SimClient
@@ -66,11 +67,16 @@ public:
     void closed(Tick now);
 
     // Scripted writes, sent in order once connected.
-    void queueCreate(std::string path, std::string data);
+    void queueCreate(std::string path, std::string data, bool ephemeral = false);
     void queueSetData(std::string path, std::string data);
     // Random mode: a create or a setData now and then while connected (at most
     // `outstandingMax` at once); off, only the queue and pings go out.
     void setAutoWrite(bool on, int outstandingMax = 3) { m_auto = on, m_autoMax = outstandingMax; }
+    // The share of random creates that are ephemeral (per million; 0 draws nothing).
+    void setEphemeralShare(std::uint32_t perMillion) { m_ephemeralPerMillion = perMillion; }
+    // A stalled client (a GC pause, a frozen VM): nothing leaves it before `tick`, pings
+    // included, so its session may expire; the connection stays open.
+    void pauseUntil(Tick tick) { m_pausedUntil = tick; }
     // The next request payload to send now, if any (a queued or random write, or a ping).
     std::optional<std::vector<std::uint8_t>> poll(Tick now);
 
@@ -86,6 +92,7 @@ private:
         OpCode type = OpCode::Create;
         std::string path;
         std::string data;
+        bool ephemeral = false;
     };
     struct Sent
     {
@@ -112,8 +119,10 @@ private:
     bool m_pingOutstanding = false;
     Tick m_lastSentAt = 0;
     Tick m_reconnectAt = 0;
+    Tick m_pausedUntil = 0;
     bool m_auto = false;
     int m_autoMax = 3;
+    std::uint32_t m_ephemeralPerMillion = 0;
     std::uint64_t m_counter = 0;
     std::vector<std::string> m_ownPaths; // acknowledged creates, for setData
     std::vector<ClientAck> m_acks;

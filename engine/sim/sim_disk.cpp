@@ -45,6 +45,27 @@ void SimDisk::append(const std::vector<LoggedTxn>& txns, Tick now)
     m_log.insert(m_log.end(), txns.begin(), txns.end());
     if (!m_syncDueAt)
         startSync(now);
+    if (m_profile.snapCount > 0) {
+        if (m_snapshotRoll == 0)
+            rollSnapshot();
+        m_sinceSnapshot += static_cast<std::int64_t>(txns.size());
+        if (m_sinceSnapshot >= m_snapshotRoll) {
+            m_snapshotDue = true;
+            m_sinceSnapshot = 0;
+            rollSnapshot();
+        }
+    }
+}
+
+void SimDisk::rollSnapshot()
+{
+    const std::int64_t half = std::max<std::int64_t>(1, m_profile.snapCount / 2);
+    m_snapshotRoll = half + static_cast<std::int64_t>(m_prng.below(std::uint64_t(half)));
+}
+
+bool SimDisk::takeSnapshotDue()
+{
+    return std::exchange(m_snapshotDue, false);
 }
 
 void SimDisk::startSync(Tick now)

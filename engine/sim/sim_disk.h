@@ -33,6 +33,9 @@ struct SimDiskProfile
 {
     Tick fsyncTicksMin = 1;
     Tick fsyncTicksMax = 3;
+    // zookeeper.snapCount: a snapshot falls due after snapCount/2 plus a random part of
+    // snapCount/2 appended txns, as FileStorage rolls it (SyncRequestProcessor). 0: never.
+    std::int64_t snapCount = 0;
 };
 
 // What recover() rebuilt, and from what (for the checker's bookkeeping).
@@ -58,6 +61,9 @@ public:
     void append(const std::vector<LoggedTxn>& txns, Tick now);
     // The last zxid made durable by an fsync that completed at or before `now`, if one did.
     std::optional<Zxid> poll(Tick now);
+    // True once when enough txns were appended since the last roll (TxnPersister's
+    // snapshotDue); the driver then snapshots the database if it is serving.
+    bool takeSnapshotDue();
 
     // Writes the snapshot durably; returns its id (increasing).
     std::uint64_t takeSnapshot(const DataTree& tree,
@@ -88,6 +94,7 @@ private:
     };
 
     void startSync(Tick now);
+    void rollSnapshot();
 
     Prng m_prng;
     SimDiskProfile m_profile;
@@ -97,6 +104,9 @@ private:
     std::optional<Tick> m_syncDueAt; // a running fsync
     std::map<Zxid, Snapshot> m_snapshots;
     std::uint64_t m_nextSnapshotId = 1;
+    std::int64_t m_sinceSnapshot = 0;
+    std::int64_t m_snapshotRoll = 0; // txns until the next snapshot falls due
+    bool m_snapshotDue = false;
     std::optional<Epoch> m_acceptedEpoch;
     std::optional<Epoch> m_currentEpoch;
 };

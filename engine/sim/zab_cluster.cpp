@@ -114,21 +114,22 @@ std::int64_t ZabCluster::wallMs() const
     return kWallOriginMs + m_now * m_options.tickMs;
 }
 
-void ZabCluster::addNodes(int count)
+void ZabCluster::addNodes(int participants, int observers)
 {
     ZK_ASSERT(!m_started);
-    std::vector<Sid> voters;
-    for (const auto& [sid, slot] : m_nodes)
-        voters.push_back(sid);
-    for (int i = 0; i < count; ++i) {
+    std::vector<Sid> voters(m_quorum.voters().begin(), m_quorum.voters().end());
+    std::vector<Sid> watchers(m_quorum.observers().begin(), m_quorum.observers().end());
+    for (int i = 0; i < participants + observers; ++i) {
         const Sid sid = static_cast<Sid>(m_nodes.size()) + 1;
         m_nodes.emplace(sid, NodeSlot{SimDisk(m_prng.split(), m_options.disk), nullptr, 0});
-        voters.push_back(sid);
+        (i < participants ? voters : watchers).push_back(sid);
     }
-    m_quorum = QuorumVerifier::majority(voters);
+    m_quorum = QuorumVerifier::majority(voters, watchers);
     std::string text;
-    for (Sid sid : voters)
-        text += fmt::format("server.{}=n{}:2888:3888:participant\n", sid, sid);
+    for (Sid sid : sids()) {
+        text += fmt::format("server.{}=n{}:2888:3888:{}\n", sid, sid,
+                            m_quorum.isObserver(sid) ? "observer" : "participant");
+    }
     text += "version=0";
     m_configData.assign(text.begin(), text.end());
 }
@@ -497,6 +498,16 @@ void ZabCluster::carryOut(Sid sid, PeerAction& action)
                     closeEnd(a.link, true);
             } else if constexpr (std::is_same_v<A, peer_action::Persist>) {
                 slot.disk.append(a.txns, m_now);
+                if (slot.disk.takeSnapshotDue() && n.peer->serving()) {
+                    // QuorumHost::snapshotTurn: the serving database, as it is now.
+                    const DataTree& tree = n.peer->database();
+                    const auto id = slot.disk.takeSnapshot(tree, n.peer->databaseSessions());
+                    m_checker.snapshotTaken(sid, id, tree.lastProcessedZxid());
+                    takeCheckerProblems();
+                    if (traces(ZabTraceLevel::Zab))
+                        traceLine(fmt::format("n{} snapshot at {} (snapCount)", sid,
+                                              hex(tree.lastProcessedZxid())));
+                }
             } else if constexpr (std::is_same_v<A, peer_action::WriteEpoch>) {
                 slot.disk.writeEpoch(a.accepted, a.epoch);
             } else if constexpr (std::is_same_v<A, peer_action::TruncateLog>) {
@@ -670,6 +681,15 @@ void ZabCluster::onConnect(const ConnectEvent& event)
 void ZabCluster::sendOnLink(Link& link, bool toLeader, std::vector<std::uint8_t> bytes)
 {
     Tick& last = toLeader ? link.lastToLeader : link.lastToLearner;
+    if (m_options.fragmentPerMillion > 0 && bytes.size() > 1 &&
+        m_linkPrng.chance(m_options.fragmentPerMillion)) {
+        // A piece now, the rest later (or in the same tick), in order.
+        const auto cut = static_cast<std::ptrdiff_t>(1 + m_linkPrng.below(bytes.size() - 1));
+        std::vector<std::uint8_t> head(bytes.begin(), bytes.begin() + cut);
+        bytes.erase(bytes.begin(), bytes.begin() + cut);
+        last = std::max(last, m_now + linkDelay());
+        schedule(last, ChunkEvent{link.id, toLeader, std::move(head)});
+    }
     last = std::max(last, m_now + linkDelay());
     schedule(last, ChunkEvent{link.id, toLeader, std::move(bytes)});
 }
@@ -1011,7 +1031,9 @@ std::optional<Sid> ZabCluster::servingLeader() const
         if (!slot.state || sid == *leader)
             continue;
         const QuorumPeer& peer = *slot.state->peer;
-        if (peer.serving() && peer.state() == ServerState::Following && peer.leaderSid() == *leader)
+        const bool learner =
+            peer.state() == ServerState::Following || peer.state() == ServerState::Observing;
+        if (peer.serving() && learner && peer.leaderSid() == *leader)
             serving.insert(sid);
         else if (peer.durable().acceptedEpoch <= epoch)
             return std::nullopt;
@@ -1063,18 +1085,30 @@ bool ZabCluster::runUntilConverged(Tick maxTicks)
     return isConverged();
 }
 
-void ZabCluster::checkAcknowledgedWrites()
+void ZabCluster::checkDatabases()
 {
     for (Sid sid : liveSids()) {
         const QuorumPeer& p = peer(sid);
         if (!p.serving())
             continue;
         for (const ClientAck& ack : m_acks) {
-            if (ack.type == OpCode::Create && p.database().node(ack.path) == nullptr) {
+            if (ack.type == OpCode::Create && !ack.ephemeral &&
+                p.database().node(ack.path) == nullptr) {
                 violation(fmt::format("{} created {} (zxid {}, OK from n{}), but serving n{} at "
                                       "{} does not have it",
                                       ack.client, ack.path, hex(ack.zxid), ack.node, sid,
                                       hex(p.database().lastProcessedZxid())));
+            }
+        }
+        // Ephemerals go with their session (closeSession deletes them in the same txn).
+        const auto sessions = p.databaseSessions();
+        for (SessionId owner : p.database().sessionsWithEphemerals()) {
+            if (!sessions.contains(owner)) {
+                const std::string& path = *p.database().ephemerals(owner).begin();
+                violation(fmt::format("serving n{} at {} holds ephemerals of session 0x{:x}, "
+                                      "which it does not know ({} created at {})",
+                                      sid, hex(p.database().lastProcessedZxid()), owner, path,
+                                      hex(p.database().node(path)->stat.czxid)));
             }
         }
     }

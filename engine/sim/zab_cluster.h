@@ -64,8 +64,12 @@ struct ZabSimOptions
     int maxNotificationIntervalMs = 1600;
     std::size_t commitLogCount = 500;
     std::int32_t sessionTimeoutMs = 1000;
+    // Quorum streams arrive in pieces (a TCP read returns part of what was written): each
+    // send is split at random points with this chance, the pieces in order.
+    std::uint32_t fragmentPerMillion = 0;
+
     LinkProfile link;
-    SimDiskProfile disk;
+    SimDiskProfile disk; // its snapCount enables snapshots while serving
     Tick liveBoundTicks = 3000;
     ZabTraceLevel traceLevel = ZabTraceLevel::Roles;
     bool traceTicks = false; // prefix trace lines with "[t=<tick>] "
@@ -79,8 +83,8 @@ public:
     ZabCluster(const ZabCluster&) = delete;
     ZabCluster& operator=(const ZabCluster&) = delete;
 
-    // Participants with sids 1..n; before the first start.
-    void addNodes(int count);
+    // Participants, then observers, with the next sids from 1; before the first start.
+    void addNodes(int participants, int observers = 0);
     void start(Sid sid);
     void startAll();
 
@@ -112,8 +116,9 @@ public:
     // Stable, every serving node at the leader's lastProcessedZxid, no client request pending.
     bool isConverged() const;
     bool runUntilConverged(Tick maxTicks);
-    // Every create a client got OK for is in the database of every serving node.
-    void checkAcknowledgedWrites();
+    // Every persistent create a client got OK for is in the database of every serving node,
+    // and no serving node holds an ephemeral of a session it does not know.
+    void checkDatabases();
 
     bool isLive(Sid sid) const;
     const QuorumPeer& peer(Sid sid) const;

@@ -125,7 +125,7 @@ private:
         if (name == "check" && w.size() == 1) {
             flushTrace();
             const std::size_t before = m_cluster->violations().size();
-            m_cluster->checkAcknowledgedWrites();
+            m_cluster->checkDatabases();
             flushTrace();
             out(m_cluster->checkInvariants()
                     ? fmt::format("check ok: {} writes acknowledged",

@@ -109,7 +109,7 @@ private slots:
             client.queueCreate("/a" + std::to_string(i), "x");
         QVERIFY2(cluster.runUntilConverged(kConvergeBound), report(cluster));
         QCOMPARE(cluster.acknowledged().size(), std::size_t{5});
-        cluster.checkAcknowledgedWrites();
+        cluster.checkDatabases();
         for (Sid sid : cluster.liveSids())
             QVERIFY(cluster.peer(sid).database().node("/a4") != nullptr);
         QVERIFY2(cluster.checkInvariants(), report(cluster));
@@ -135,7 +135,7 @@ private slots:
         cluster.setAutoWrite(false);
         QVERIFY2(cluster.runUntilConverged(kConvergeBound), report(cluster));
         QVERIFY(!cluster.acknowledged().empty());
-        cluster.checkAcknowledgedWrites();
+        cluster.checkDatabases();
         QVERIFY2(cluster.checkInvariants(), report(cluster));
     }
 
@@ -178,7 +178,7 @@ private slots:
         cluster.restart(1);
         QVERIFY2(cluster.runUntilConverged(kConvergeBound), report(cluster));
         QCOMPARE(cluster.syncs("SNAP"), std::uint64_t{1});
-        cluster.checkAcknowledgedWrites();
+        cluster.checkDatabases();
         QVERIFY2(cluster.checkInvariants(), report(cluster));
     }
 
@@ -219,17 +219,20 @@ private slots:
     {
         QTest::addColumn<int>("seeds");
         QTest::addColumn<int>("nodes");
-        QTest::newRow("3 nodes") << 400 << 3;
-        QTest::newRow("5 nodes") << 150 << 5;
+        QTest::addColumn<int>("observers");
+        QTest::newRow("3 nodes") << 400 << 3 << 0;
+        QTest::newRow("5 nodes") << 150 << 5 << 0;
+        QTest::newRow("3 nodes + observer") << 100 << 3 << 1;
     }
 
     void randomFaults()
     {
         QFETCH(int, seeds);
         QFETCH(int, nodes);
+        QFETCH(int, observers);
         const char* replay = std::getenv("ZK_SEED");
-        const std::uint64_t first =
-            replay ? std::strtoull(replay, nullptr, 10) : std::uint64_t(1'000'000 * nodes);
+        const std::uint64_t first = replay ? std::strtoull(replay, nullptr, 10)
+                                           : std::uint64_t(1'000'000 * nodes + 100'000 * observers);
         // ZK_SIM_SEEDS caps the seeds per row: sanitizer builds run a sample of the same seeds.
         const char* cap = std::getenv("ZK_SIM_SEEDS");
         const int limit = cap ? std::max(1, std::atoi(cap)) : seeds;
@@ -237,13 +240,13 @@ private slots:
         const auto started = std::chrono::steady_clock::now();
         Stats stats;
         for (int i = 0; i < count && !QTest::currentTestFailed(); ++i)
-            runRandomSeed(first + std::uint64_t(i), nodes, stats);
+            runRandomSeed(first + std::uint64_t(i), nodes, observers, kPlanVersion, stats);
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        std::printf("ran %d seeds from %llu (%d nodes) in %.1f s: %llu establishments, %llu acked "
-                    "writes, syncs DIFF %llu TRUNC %llu SNAP %llu, %llu nodes left waiting for a "
-                    "later epoch\n",
-                    count, static_cast<unsigned long long>(first), nodes, seconds,
+        std::printf("ran %d seeds from %llu (%d+%d nodes) in %.1f s: %llu establishments, %llu "
+                    "acked writes, syncs DIFF %llu TRUNC %llu SNAP %llu, %llu nodes left waiting "
+                    "for a later epoch\n",
+                    count, static_cast<unsigned long long>(first), nodes, observers, seconds,
                     static_cast<unsigned long long>(stats.establishments),
                     static_cast<unsigned long long>(stats.acked),
                     static_cast<unsigned long long>(stats.diff),
@@ -256,16 +259,22 @@ private slots:
     {
         QTest::addColumn<int>("seed");
         QTest::addColumn<int>("nodes");
-        // Seeds that found bugs, with what they found; they run whatever ZK_SIM_SEEDS says.
-        QTest::newRow("3007676 SNAP then leader crash") << 3007676 << 3;
+        QTest::addColumn<int>("observers");
+        QTest::addColumn<int>("plan");
+        // Seeds that found bugs, with the plan version they were found with; they run
+        // whatever ZK_SIM_SEEDS says.
+        QTest::newRow("3007676 SNAP then leader crash") << 3007676 << 3 << 0 << 1;
+        QTest::newRow("3100094 write from an expiring session") << 3100094 << 3 << 1 << 2;
     }
 
     void regressionSeeds()
     {
         QFETCH(int, seed);
         QFETCH(int, nodes);
+        QFETCH(int, observers);
+        QFETCH(int, plan);
         Stats stats;
-        runRandomSeed(std::uint64_t(seed), nodes, stats);
+        runRandomSeed(std::uint64_t(seed), nodes, observers, plan, stats);
     }
 
 private:
@@ -309,11 +318,13 @@ private:
             cluster.restart(1);
             cluster.restart(3);
             QVERIFY2(cluster.runUntilConverged(kConvergeBound), report(cluster));
-            cluster.checkAcknowledgedWrites();
+            cluster.checkDatabases();
             QVERIFY2(cluster.checkInvariants(), report(cluster));
         }();
         return true;
     }
+
+    static constexpr int kPlanVersion = 2;
 
     struct Stats
     {
@@ -325,9 +336,15 @@ private:
         std::uint64_t waiting = 0; // nodes left out at the end, waiting for a later epoch
     };
 
-    void runRandomSeed(std::uint64_t seed, int nodes, Stats& stats)
+    // Plan versions: 1 crashes, restarts, partitions, cuts, loss, delay, disk latency under
+    // persistent writes; 2 adds fragmented quorum streams, snapshots while serving, ephemeral
+    // nodes and stalled clients whose sessions expire. Version 2's draws come from their own
+    // generator, so a version-1 seed plays the same faults in both.
+    void runRandomSeed(std::uint64_t seed, int nodes, int observers, int version, Stats& stats)
     {
         zk::Prng plan(seed ^ 0x2ab5eed2ab5eedULL);
+        zk::Prng more(seed ^ 0x5eed2ab5eed2abULL);
+        const bool v2 = version >= 2;
         ZabSimOptions options;
         options.seed = seed;
         options.commitLogCount = std::size_t(plan.between(3, 40));
@@ -341,6 +358,10 @@ private:
         };
         options.link = randomLink();
         options.disk = {.fsyncTicksMin = 0, .fsyncTicksMax = plan.between(0, 6)};
+        const std::int64_t snapCount = v2 && more.chance(600'000) ? more.between(4, 80) : 0;
+        options.disk.snapCount = snapCount;
+        if (v2 && more.chance(600'000))
+            options.fragmentPerMillion = std::uint32_t(more.between(50'000, 500'000));
         const auto trace = traceFromEnvironment();
         if (trace) {
             options.traceLevel = *trace;
@@ -348,7 +369,7 @@ private:
         }
         ZabCluster cluster(options);
         TracePrinter printer{cluster, trace.has_value()};
-        cluster.addNodes(nodes);
+        cluster.addNodes(nodes, observers);
         std::vector<Sid> order = cluster.sids();
         for (std::size_t i = order.size(); i > 1; --i)
             std::swap(order[i - 1], order[plan.below(i)]);
@@ -357,8 +378,11 @@ private:
             cluster.tick(int(plan.below(30)));
         }
         const int clients = int(plan.between(1, 3));
-        for (int c = 1; c <= clients; ++c)
-            cluster.addClient("c" + std::to_string(c), std::nullopt, true);
+        for (int c = 1; c <= clients; ++c) {
+            auto& client = cluster.addClient("c" + std::to_string(c), std::nullopt, true);
+            if (v2)
+                client.setEphemeralShare(std::uint32_t(more.below(400'000)));
+        }
 
         for (int step = 0; step < 24; ++step) {
             cluster.tick(int(plan.between(5, 150)));
@@ -395,7 +419,8 @@ private:
             }
             case 7:
                 if (plan.chance(400'000))
-                    cluster.cut(Sid(plan.between(1, nodes)), Sid(plan.between(1, nodes)));
+                    cluster.cut(Sid(plan.between(1, nodes + observers)),
+                                Sid(plan.between(1, nodes + observers)));
                 else
                     cluster.heal();
                 break;
@@ -403,10 +428,17 @@ private:
                 cluster.setLinkProfile(randomLink());
                 break;
             case 9:
-                cluster.setDiskProfile({.fsyncTicksMin = 0, .fsyncTicksMax = plan.between(0, 10)});
+                cluster.setDiskProfile({.fsyncTicksMin = 0,
+                                        .fsyncTicksMax = plan.between(0, 10),
+                                        .snapCount = snapCount});
                 break;
             default:
                 break; // load only
+            }
+            if (v2 && more.chance(150'000)) {
+                // A client stalls for 0.5 to 3 session timeouts.
+                auto* client = cluster.client("c" + std::to_string(more.between(1, clients)));
+                client->pauseUntil(cluster.currentTick() + more.between(50, 300));
             }
             QVERIFY2(cluster.checkInvariants(), report(cluster));
         }
@@ -422,7 +454,7 @@ private:
         cluster.setAutoWrite(false);
         const bool converged = cluster.runUntilConverged(kConvergeBound);
         QVERIFY2(converged, report(cluster) + " did not converge");
-        cluster.checkAcknowledgedWrites();
+        cluster.checkDatabases();
         QVERIFY2(cluster.checkInvariants(), report(cluster));
         stats.establishments += cluster.establishments();
         stats.acked += cluster.acknowledged().size();

@@ -15,8 +15,8 @@
 //            ticks is dropped, and the leader steps down when its synced learners and itself
 //            no longer form a quorum.
 //   learner  FOLLOWERINFO/OBSERVERINFO, ACKEPOCH (acceptedEpoch written first), sync, then
-//            on NEWLEADER: snapshot if the sync was SNAP/TRUNC, currentEpoch written, queued
-//            proposals logged, and the ACK sent once they are durable; UPTODATE starts the
+//            on NEWLEADER: snapshot if the sync was SNAP/TRUNC, queued proposals logged, and
+//            once they are durable currentEpoch written and the ACK sent; UPTODATE starts the
 //            server. A PROPOSAL is ACKed once durable; COMMIT applies it. A learner that
 //            leaves a SNAP or TRUNC sync before NEWLEADER reloads its database from disk
 //            (TruncateLog at the log's end) before it votes again.

@@ -196,6 +196,52 @@ private slots:
         QFAIL("no seed delivered NEWLEADER a tick after the SNAP");
     }
 
+    void followerCrashBeforeItsDiffIsDurable()
+    {
+        // Regression (seed 3011638): 1 missed writes that 2 and 3 committed in epoch 1. With 3
+        // down, 2 leads epoch 2 and syncs 1 by DIFF; 1 crashes before those txns reach its
+        // disk. Had 1 written currentEpoch 2 at NEWLEADER, it would beat 3 (epoch 1, every
+        // write) in the next election and TRUNC the acknowledged writes away (ZOOKEEPER-4643).
+        ZabSimOptions options = drillOptions(26);
+        options.disk = {.fsyncTicksMin = 1, .fsyncTicksMax = 1};
+        ZabCluster cluster(options);
+        TracePrinter printer{cluster, traceFromEnvironment().has_value()};
+        cluster.addNodes(3);
+        cluster.startAll();
+        QVERIFY2(cluster.runUntilStable(kStableBound), report(cluster));
+        QCOMPARE(cluster.servingLeader(), std::optional<Sid>{3});
+        auto& writer = cluster.addClient("c3", Sid{3}, false);
+        writer.queueCreate("/a", "x");
+        QVERIFY2(cluster.runUntilConverged(kConvergeBound), report(cluster));
+        cluster.crash(1);
+        for (int i = 0; i < 4; ++i)
+            writer.queueCreate("/w" + std::to_string(i), "y");
+        QVERIFY2(cluster.runUntilConverged(kConvergeBound), report(cluster));
+        const zk::Zxid written = cluster.peer(3).database().lastProcessedZxid();
+        cluster.crash(3);
+        cluster.setDiskProfile({.fsyncTicksMin = 40, .fsyncTicksMax = 40});
+        cluster.restart(1);
+        bool window = false;
+        for (int i = 0; i < 2000 && !window; ++i) {
+            cluster.tick();
+            window = cluster.peer(1).state() == ServerState::Following &&
+                     cluster.peer(1).lastLoggedZxid() == written &&
+                     cluster.disk(1).lastDurable() < written;
+        }
+        QVERIFY2(window, "1 never logged the DIFF");
+        cluster.crash(1);
+        cluster.setDiskProfile({.fsyncTicksMin = 1, .fsyncTicksMax = 1});
+        cluster.crash(2);
+        cluster.restart(1);
+        cluster.restart(3);
+        QVERIFY2(cluster.runUntilStable(kStableBound), report(cluster));
+        QCOMPARE(cluster.servingLeader(), std::optional<Sid>{3});
+        cluster.restart(2);
+        QVERIFY2(cluster.runUntilConverged(kConvergeBound), report(cluster));
+        cluster.checkDatabases();
+        QVERIFY2(cluster.checkInvariants(), report(cluster));
+    }
+
     void partitionedLeaderStepsDown()
     {
         ZabCluster cluster(drillOptions(24));
@@ -265,6 +311,7 @@ private slots:
         // whatever ZK_SIM_SEEDS says.
         QTest::newRow("3007676 SNAP then leader crash") << 3007676 << 3 << 0 << 1;
         QTest::newRow("3100094 write from an expiring session") << 3100094 << 3 << 1 << 2;
+        QTest::newRow("3011638 currentEpoch before the DIFF is durable") << 3011638 << 3 << 0 << 2;
     }
 
     void regressionSeeds()

@@ -1139,7 +1139,7 @@ void ZabCluster::violation(std::string text)
     if (m_violations.size() >= kViolationsMax)
         return;
     std::string line = fmt::format("seed={} t={}: {}", m_options.seed, m_now, text);
-    m_trace.push_back("VIOLATION " + line);
+    traceLine("VIOLATION " + line);
     m_violations.push_back(std::move(line));
 }
 
@@ -1147,7 +1147,10 @@ void ZabCluster::traceLine(std::string line)
 {
     if (m_options.traceTicks)
         line = fmt::format("[t={}] {}", m_now, line);
-    m_trace.push_back(std::move(line));
+    if (m_options.traceSink)
+        m_options.traceSink(line);
+    else
+        m_trace.push_back(std::move(line));
 }
 
 } // namespace zk::sim

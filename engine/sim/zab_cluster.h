@@ -35,6 +35,7 @@
 #include "zab/quorum_peer.h"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -73,6 +74,9 @@ struct ZabSimOptions
     Tick liveBoundTicks = 3000;
     ZabTraceLevel traceLevel = ZabTraceLevel::Roles;
     bool traceTicks = false; // prefix trace lines with "[t=<tick>] "
+    // Trace lines go here as they happen instead of to takeTrace() (so that a run that dies
+    // on an assertion has told its story).
+    std::function<void(const std::string&)> traceSink = nullptr;
 };
 
 class ZabCluster

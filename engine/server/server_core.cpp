@@ -388,6 +388,18 @@ void ServerCore::handleRequest(ConnectionId connection, ConnectionInfo& info,
         return;
     }
     if (PrepStage::isWrite(type)) {
+        // PrepRequestProcessor.checkSession: a session that expired (closeSession on its way
+        // to the log) or is gone writes nothing more, not even an ephemeral it would outlive.
+        const SessionTracker::Session* known = m_sessions.find(info.session);
+        if (known == nullptr || known->closing) {
+            LoggedTxn error;
+            error.header =
+                TxnHeader{info.session, header.xid, m_nextZxid++, m_nowMs, OpCode::Error};
+            error.txn =
+                Txn{OpCode::Error, ErrorTxn{static_cast<std::int32_t>(ZError::SessionExpired)}};
+            enqueueTxn(std::move(pending), std::move(error));
+            return;
+        }
         PrepStage::Request request{info.session, header.xid, type, body, &info.authIds};
         auto txn = m_prep.prepare(request, m_nextZxid, m_nowMs);
         if (!txn) {

@@ -1,8 +1,9 @@
 #include "sim/scenario.h"
 
+#include "sim/scenario_words.h"
 #include "sim/sim_cluster.h"
+#include "sim/zab_scenario.h"
 
-#include <charconv>
 #include <fmt/format.h>
 #include <memory>
 #include <optional>
@@ -16,66 +17,6 @@ namespace {
 constexpr Tick kStabilizeTicksDefault = 5000;
 constexpr std::int64_t kTickCommandMax = 1'000'000;
 
-std::vector<std::string> words(std::string_view line)
-{
-    std::vector<std::string> out;
-    std::istringstream in{std::string(line)};
-    std::string word;
-    while (in >> word)
-        out.push_back(word);
-    return out;
-}
-
-std::optional<std::int64_t> number(std::string_view text)
-{
-    int base = 10;
-    if (text.starts_with("0x")) {
-        text.remove_prefix(2);
-        base = 16;
-    }
-    std::int64_t value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value, base);
-    if (ec != std::errc() || end != text.data() + text.size())
-        return std::nullopt;
-    return value;
-}
-
-// "key=value" among words[from...]; nothing if absent or not a number.
-std::optional<std::int64_t> option(const std::vector<std::string>& w, std::size_t from,
-                                   std::string_view key)
-{
-    for (std::size_t i = from; i < w.size(); ++i) {
-        std::string_view word = w[i];
-        if (word.starts_with(key) && word.size() > key.size() && word[key.size()] == '=')
-            return number(word.substr(key.size() + 1));
-    }
-    return std::nullopt;
-}
-
-std::optional<std::string_view> rawOption(const std::vector<std::string>& w, std::size_t from,
-                                          std::string_view key)
-{
-    for (std::size_t i = from; i < w.size(); ++i) {
-        std::string_view word = w[i];
-        if (word.starts_with(key) && word.size() > key.size() && word[key.size()] == '=')
-            return word.substr(key.size() + 1);
-    }
-    return std::nullopt;
-}
-
-std::uint32_t percentToPerMillion(std::string_view text)
-{
-    // Accepts "5" or "0.5" (percent).
-    double value = 0;
-    std::istringstream in{std::string(text)};
-    in >> value;
-    if (value < 0)
-        value = 0;
-    if (value > 100)
-        value = 100;
-    return static_cast<std::uint32_t>(value * 10'000.0 + 0.5);
-}
-
 class Runner
 {
 public:
@@ -84,7 +25,7 @@ public:
         std::istringstream in{std::string(commands)};
         std::string line;
         while (std::getline(in, line)) {
-            const auto w = words(line);
+            const auto w = scenarioWords(line);
             if (w.empty() || w[0].starts_with('#'))
                 continue;
             if (!command(w))
@@ -108,14 +49,14 @@ private:
     {
         const std::string& name = w[0];
         if (name == "seed" && w.size() == 2 && !m_cluster) {
-            const auto seed = number(w[1]);
+            const auto seed = scenarioNumber(w[1]);
             if (!seed)
                 return false;
             m_options.seed = static_cast<std::uint64_t>(*seed);
             return true;
         }
         if (name == "max-notification-interval" && w.size() == 2 && !m_cluster) {
-            const auto ms = number(w[1]);
+            const auto ms = scenarioNumber(w[1]);
             if (!ms || *ms < m_options.minNotificationIntervalMs)
                 return false;
             m_options.maxNotificationIntervalMs = static_cast<int>(*ms);
@@ -134,7 +75,7 @@ private:
         if (name == "start" && w.size() >= 2)
             return start(w);
         if (name == "tick" && w.size() == 2) {
-            const auto n = number(w[1]);
+            const auto n = scenarioNumber(w[1]);
             if (!n || *n < 0 || *n > kTickCommandMax)
                 return false;
             m_cluster->tick(static_cast<int>(*n));
@@ -147,7 +88,7 @@ private:
         if (name == "stabilize")
             return stabilize(w);
         if (name == "write") {
-            const auto n = w.size() > 1 ? number(w[1]) : std::optional<std::int64_t>(1);
+            const auto n = w.size() > 1 ? scenarioNumber(w[1]) : std::optional<std::int64_t>(1);
             if (!n || *n < 0)
                 return false;
             for (std::int64_t i = 0; i < *n; ++i) {
@@ -161,8 +102,8 @@ private:
         if (name == "partition")
             return partition(w);
         if (name == "cut" && w.size() == 4 && w[2] == "->") {
-            const auto a = number(w[1]);
-            const auto b = number(w[3]);
+            const auto a = scenarioNumber(w[1]);
+            const auto b = scenarioNumber(w[3]);
             if (!a || !b)
                 return false;
             m_cluster->cut(*a, *b);
@@ -182,20 +123,20 @@ private:
     bool link(const std::vector<std::string>& w)
     {
         LinkProfile profile = m_cluster ? LinkProfile{} : m_options.link;
-        if (const auto delay = rawOption(w, 1, "delay")) {
+        if (const auto delay = scenarioRawOption(w, 1, "delay")) {
             const auto dots = delay->find("..");
-            const auto low = number(delay->substr(0, dots));
+            const auto low = scenarioNumber(delay->substr(0, dots));
             const auto high =
-                dots == std::string_view::npos ? low : number(delay->substr(dots + 2));
+                dots == std::string_view::npos ? low : scenarioNumber(delay->substr(dots + 2));
             if (!low || !high || *low < 1 || *high < *low)
                 return false;
             profile.delayMinTicks = *low;
             profile.delayMaxTicks = *high;
         }
-        if (const auto loss = rawOption(w, 1, "loss"))
-            profile.lossPerMillion = percentToPerMillion(*loss);
-        if (const auto dup = rawOption(w, 1, "dup"))
-            profile.duplicatePerMillion = percentToPerMillion(*dup);
+        if (const auto loss = scenarioRawOption(w, 1, "loss"))
+            profile.lossPerMillion = scenarioPercentToPerMillion(*loss);
+        if (const auto dup = scenarioRawOption(w, 1, "dup"))
+            profile.duplicatePerMillion = scenarioPercentToPerMillion(*dup);
         if (m_cluster)
             m_cluster->setLinkProfile(profile);
         else
@@ -205,10 +146,10 @@ private:
 
     bool addNodes(const std::vector<std::string>& w)
     {
-        const auto participants = number(w[1]);
+        const auto participants = scenarioNumber(w[1]);
         std::optional<std::int64_t> observers = 0;
         if (w.size() == 4 && w[2] == "observers")
-            observers = number(w[3]);
+            observers = scenarioNumber(w[3]);
         else if (w.size() != 2)
             return false;
         if (!participants || !observers || *participants < 1 || *participants > 64 ||
@@ -237,7 +178,7 @@ private:
 
     std::optional<Sid> sid(const std::string& text) const
     {
-        const auto value = number(text);
+        const auto value = scenarioNumber(text);
         if (!value || *value < 1 || *value > m_count)
             return std::nullopt;
         return *value;
@@ -246,8 +187,8 @@ private:
     bool state(const std::vector<std::string>& w)
     {
         const auto s = sid(w[1]);
-        const auto zxid = option(w, 2, "zxid");
-        const auto epoch = option(w, 2, "epoch");
+        const auto zxid = scenarioOption(w, 2, "zxid");
+        const auto epoch = scenarioOption(w, 2, "epoch");
         if (!s || !zxid || !epoch || m_cluster->isLive(*s))
             return false;
         m_cluster->setPersistent(*s, PersistentState{*zxid, *epoch, *epoch});
@@ -274,8 +215,8 @@ private:
 
     bool stabilize(const std::vector<std::string>& w)
     {
-        const auto limit =
-            w.size() > 1 ? number(w[1]) : std::optional<std::int64_t>(kStabilizeTicksDefault);
+        const auto limit = w.size() > 1 ? scenarioNumber(w[1])
+                                        : std::optional<std::int64_t>(kStabilizeTicksDefault);
         if (!limit || *limit < 0 || *limit > kTickCommandMax)
             return false;
         if (m_cluster->runUntilStable(*limit)) {
@@ -302,8 +243,8 @@ private:
         if (m_cluster->isLive(*s))
             return false;
         std::optional<PersistentState> state;
-        const auto zxid = option(w, 2, "zxid");
-        const auto epoch = option(w, 2, "epoch");
+        const auto zxid = scenarioOption(w, 2, "zxid");
+        const auto epoch = scenarioOption(w, 2, "epoch");
         if (zxid && epoch)
             state = PersistentState{*zxid, *epoch, *epoch};
         else if (w.size() != 2)
@@ -380,6 +321,8 @@ ScenarioScript parseScenarioFile(std::string_view text)
 
 std::string runScenario(std::string_view commands)
 {
+    if (isZabScenario(commands))
+        return runZabScenario(commands);
     Runner runner;
     return runner.run(commands);
 }

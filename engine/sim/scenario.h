@@ -17,7 +17,8 @@
 //            | "status"                          one line per node
 //
 // The trace is the cluster's trace lines (see SimCluster) plus the lines of status and
-// stabilize, and "error: ..." for a command that cannot be run.
+// stabilize, and "error: ..." for a command that cannot be run. A script whose first command
+// is "zab" runs the real QuorumPeers instead, with the commands of zab_scenario.h.
 
 #include <string>
 #include <string_view>

@@ -136,6 +136,20 @@ void QuorumPeer::goLooking(const std::string& why)
 {
     if (m_state != ServerState::Looking || m_phase != ZabPhase::Election)
         spdlog::info("server {}: {} -> LOOKING: {}", m_config.myId, toString(m_state), why);
+    // A learner leaving a SNAP or TRUNC sync before NEWLEADER holds a database its disk does
+    // not (the SNAP, txns committed in memory until the NEWLEADER snapshot). It goes back to
+    // what the disk holds before it votes, as Learner.shutdown fully shuts the server down
+    // while the sync mode is SNAP (ZOOKEEPER-3642): else it would sync and log on top of a
+    // state a restart loses, and its log would skip txns it acknowledged later.
+    const bool learner = m_state == ServerState::Following || m_state == ServerState::Observing;
+    const bool reload =
+        learner && m_learnPhase == LearnPhase::Syncing && m_snapshotNeeded && !m_awaitingReload;
+    if (reload) {
+        m_snapshotNeeded = false;
+        m_awaitingReload = true;
+        m_lookAfterReload = true;
+        emit(peer_action::TruncateLog{m_syncLogEnd});
+    }
     stopServer();
     // Txns we logged but never saw committed stay in our history, as Apache reloads the
     // database from disk: they count in our vote and a new leader decides their fate.
@@ -183,6 +197,8 @@ void QuorumPeer::goLooking(const std::string& why)
     m_lookingSinceMs = m_nowMs;
     setState(ServerState::Looking, why);
     setPhase(ZabPhase::Election);
+    if (m_lookAfterReload)
+        return; // databaseReloaded() starts the round with the zxid the disk holds
     m_election.startLooking(m_durable.lastLoggedZxid, m_durable.currentEpoch);
     collectElection();
 }
@@ -365,6 +381,10 @@ void QuorumPeer::databaseReloaded(DataTree tree, std::map<SessionId, std::int32_
     m_durable.lastLoggedZxid = m_tree->lastProcessedZxid();
     m_lastDurable = m_durable.lastLoggedZxid; // the driver restarted its log after the cut
     m_committedLog.clear();
+    if (std::exchange(m_lookAfterReload, false)) {
+        m_election.startLooking(m_durable.lastLoggedZxid, m_durable.currentEpoch);
+        collectElection();
+    }
 }
 
 } // namespace zk

@@ -15,9 +15,11 @@
 //            ticks is dropped, and the leader steps down when its synced learners and itself
 //            no longer form a quorum.
 //   learner  FOLLOWERINFO/OBSERVERINFO, ACKEPOCH (acceptedEpoch written first), sync, then
-//            on NEWLEADER: snapshot if the sync was SNAP/TRUNC, currentEpoch written, queued
-//            proposals logged, and the ACK sent once they are durable; UPTODATE starts the
-//            server. A PROPOSAL is ACKed once durable; COMMIT applies it.
+//            on NEWLEADER: snapshot if the sync was SNAP/TRUNC, queued proposals logged, and
+//            once they are durable currentEpoch written and the ACK sent; UPTODATE starts the
+//            server. A PROPOSAL is ACKed once durable; COMMIT applies it. A learner that
+//            leaves a SNAP or TRUNC sync before NEWLEADER reloads its database from disk
+//            (TruncateLog at the log's end) before it votes again.
 // Any error, timeout (initLimit ticks before NEWLEADER, syncLimit after) or lost connection
 // sends the peer back to LOOKING; the client server stops and its connections close. With
 // readOnlyModeEnabled, a peer LOOKING for max(2000 ms, tickTime) starts a read-only server
@@ -326,6 +328,8 @@ private:
     bool m_syncModeKnown = false;
     Zxid m_newLeaderZxid = 0;
     bool m_awaitingReload = false;
+    bool m_lookAfterReload = false; // the election waits for databaseReloaded()
+    Zxid m_syncLogEnd = 0;          // the log's end while a SNAP/TRUNC sync runs
     std::deque<Inflight> m_inflight;
     std::int64_t m_lastLeaderPacketMs = 0;
 

@@ -126,9 +126,11 @@ void QuorumPeer::onSyncPacket(const QuorumPacket& packet)
             break;
         case QuorumPacketType::Snap:
             m_snapshotNeeded = true; // the driver hands the stream to leaderSnapshot()
+            m_syncLogEnd = m_durable.lastLoggedZxid;
             break;
         case QuorumPacketType::Trunc:
             m_snapshotNeeded = true;
+            m_syncLogEnd = packet.zxid;
             m_awaitingReload = true;
             m_committedLog.clear();
             emit(peer_action::TruncateLog{packet.zxid});
@@ -203,7 +205,6 @@ void QuorumPeer::onNewLeader(const QuorumPacket& packet)
     m_newLeaderZxid = packet.zxid;
     if (m_snapshotNeeded)
         emit(peer_action::TakeSnapshot{});
-    writeCurrentEpoch(m_learnEpoch);
     std::vector<LoggedTxn> toLog;
     for (Inflight& inflight : m_inflight) {
         if (!inflight.logged) {
@@ -230,6 +231,10 @@ void QuorumPeer::learnerLogged()
                 return; // the ACK of NEWLEADER waits until the synced txns are on disk
         }
         m_newLeaderAckPending = false;
+        // currentEpoch only once the synced txns are durable (ZOOKEEPER-4643): a crash in
+        // between must not leave a server that claims the new epoch without its history,
+        // for it would win the next election on that epoch and truncate committed txns.
+        writeCurrentEpoch(m_learnEpoch);
         sendToLeader(packetOf(QuorumPacketType::Ack, m_newLeaderZxid));
     }
     if (m_state == ServerState::Observing)

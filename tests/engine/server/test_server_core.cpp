@@ -277,6 +277,32 @@ private slots:
         QVERIFY(deletedEvent);
     }
 
+    void writeFromExpiringSessionFails()
+    {
+        // Regression (ZAB simulator seed 3100094): the session expired and its closeSession is
+        // not durable yet when the stalled client sends a create. Apache's checkSession turns
+        // it into an error txn; preparing it left an ephemeral owned by a closed session.
+        Harness h;
+        const SessionId owner = h.open(1, 2000);
+        h.holdDurability = true;
+        bool closing = false;
+        for (int tick = 0; tick < 4 && !closing; ++tick) {
+            h.core.tick(1'000'000 + (tick + 1) * 1000);
+            for (const LoggedTxn& txn : h.pump().persist)
+                closing = closing || txn.header.type == OpCode::CloseSession;
+        }
+        QVERIFY(closing);
+        h.core.receive(
+            1, requestBytes(7, OpCode::Create, createRequest("/late", "", CreateMode::Ephemeral)));
+        auto out = h.pump();
+        QCOMPARE(out.persist.size(), std::size_t{1});
+        QVERIFY(out.persist[0].header.type == OpCode::Error);
+        h.core.persisted(out.persist[0].header.zxid);
+        h.pump();
+        QVERIFY(h.core.tree().node("/late") == nullptr);
+        QVERIFY(h.core.tree().ephemerals(owner).empty());
+    }
+
     void reconnectMovesTheSessionAndWrongPasswordExpires()
     {
         Harness h;

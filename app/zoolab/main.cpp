@@ -1,5 +1,5 @@
-// zoolab: the ZooLab desktop studio. Starts an embedded server (standalone until the quorum
-// engine lands), connects to it, and browses/edits znodes on any ZooKeeper ensemble.
+// zoolab: the ZooLab desktop studio. Starts an embedded 3-server ensemble, connects to it, and
+// browses/edits znodes on any ZooKeeper ensemble.
 
 #include "demo_data.h"
 
@@ -49,7 +49,7 @@ Arguments parseArguments(QApplication& app)
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("ZooLab Studio: browse and edit ZooKeeper znodes; runs an embedded "
-                       "ZooLab server (standalone until the quorum engine lands)."));
+                       "ensemble of three ZooLab servers."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
@@ -64,14 +64,14 @@ Arguments parseArguments(QApplication& app)
                                        QStringLiteral("Quit after MS milliseconds."),
                                        QStringLiteral("MS"));
     const QCommandLineOption noEmbedded(QStringLiteral("no-embedded"),
-                                        QStringLiteral("Do not start the embedded server."));
+                                        QStringLiteral("Do not start the embedded ensemble."));
     const QCommandLineOption connect(QStringLiteral("connect"),
                                      QStringLiteral("Also connect to HOST:PORT[,HOST:PORT][/chroot]"
                                                     " (repeatable)."),
                                      QStringLiteral("HOST:PORT[/chroot]"));
     const QCommandLineOption port(QStringLiteral("port"),
-                                  QStringLiteral("Client port of the embedded server "
-                                                 "(default 2181)."),
+                                  QStringLiteral("First client port of the embedded "
+                                                 "ensemble (default 2181: 2181-2183)."),
                                   QStringLiteral("PORT"), QStringLiteral("2181"));
     const QCommandLineOption select(QStringLiteral("select"),
                                     QStringLiteral("Reveal and select this znode in the current "
@@ -79,7 +79,7 @@ Arguments parseArguments(QApplication& app)
                                     QStringLiteral("PATH"));
     const QCommandLineOption demo(QStringLiteral("demo-data"),
                                   QStringLiteral("Create a few sample znodes in the embedded "
-                                                 "server."));
+                                                 "ensemble."));
     const QCommandLineOption theme(QStringLiteral("theme"),
                                    QStringLiteral("system (default: follow the system), light "
                                                   "or dark."),
@@ -141,7 +141,7 @@ int main(int argc, char** argv)
     options.interactive = args.screenshot.isEmpty() && args.quitAfterMs < 0;
     options.embeddedPort = static_cast<std::uint16_t>(args.port);
     options.dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
-                      QStringLiteral("/embedded/data");
+                      QStringLiteral("/embedded");
     options.connect = args.connect;
     zoolab::MainWindow window(options);
     window.show();

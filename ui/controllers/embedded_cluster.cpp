@@ -104,6 +104,7 @@ std::error_code EmbeddedCluster::start()
     ensembleOptions.server.saslEnabled = m_options.saslAclScheme;
     ensembleOptions.server.containerCheckIntervalMs = m_options.containerCheckIntervalMs;
     auto ensemble = std::make_unique<zk::Ensemble>(ensembleOptions);
+    ensemble->setEventSink(m_sink);
     std::string error;
     if (auto taken = ensemble->prepare(error)) {
         m_lastError = error;
@@ -163,6 +164,21 @@ std::vector<EmbeddedCluster::NodeInfo> EmbeddedCluster::nodes() const
         out.push_back(info);
     }
     return out;
+}
+
+std::vector<zk::Sid> EmbeddedCluster::sids() const
+{
+    std::vector<zk::Sid> out;
+    for (int i = 1; i <= m_options.nodeCount; ++i)
+        out.push_back(i);
+    return out;
+}
+
+void EmbeddedCluster::setEventSink(zk::Ensemble::EventSink sink)
+{
+    m_sink = std::move(sink);
+    if (m_ensemble)
+        m_ensemble->setEventSink(m_sink);
 }
 
 std::filesystem::path EmbeddedCluster::nodeDataDir(std::int64_t sid) const

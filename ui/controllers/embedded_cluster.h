@@ -72,6 +72,11 @@ public:
     const Options& options() const { return m_options; }
     // The ensemble while running(), else null. Thread-safe to use (see ensemble.h).
     zk::Ensemble* ensemble() const { return m_ensemble.get(); }
+    std::vector<zk::Sid> sids() const; // 1..nodeCount, known before start()
+    // Where every node's PeerEvents go (on the nodes' threads). Set before start() to see the
+    // first election; takes effect at once when running. Returns once no node thread is still
+    // inside the previous sink.
+    void setEventSink(zk::Ensemble::EventSink sink);
     // Where node `sid` keeps its data (valid once start() chose the folder).
     std::filesystem::path nodeDataDir(std::int64_t sid) const;
     // A short honest label for the UI.
@@ -91,6 +96,7 @@ public:
 private:
     Options m_options;
     std::unique_ptr<zk::Ensemble> m_ensemble;
+    zk::Ensemble::EventSink m_sink;
     std::filesystem::path m_baseDir;
     bool m_temporaryDir = false;
     std::string m_lastError;

@@ -65,6 +65,7 @@ void ClusterController::attach(EmbeddedCluster* cluster)
     m_clusterModel->reset(sids);
     m_voteModel->reset(sids);
     m_linkModel->reset(sids);
+    m_metrics.reset(sids);
     m_timeline->clear();
     m_servingLeader.reset();
     m_electionDelay = std::chrono::milliseconds(0);
@@ -206,6 +207,7 @@ void ClusterController::setElectionDelay(std::chrono::milliseconds delay)
         return;
     m_electionDelay = delay;
     m_linkModel->setDelayMs(int(delay.count()));
+    emit electionDelayChanged(int(delay.count()));
     note(0,
          delay.count() > 0
              ? QStringLiteral("slow motion: every election message waits %1 ms").arg(delay.count())
@@ -264,6 +266,19 @@ void ClusterController::onPoll(std::uint64_t generation, const EnsemblePoll& pol
     }
     m_linkModel->setAlive(alive);
     m_servingLeader = poll.servingLeader;
+    // Cut off: a live server that, by its direct links (ZooKeeper does not relay), cannot reach
+    // a majority or the serving leader.
+    std::set<zk::Sid> cutOff;
+    for (zk::Sid sid : alive) {
+        std::size_t reach = 1;
+        for (zk::Sid other : alive)
+            reach += other != sid && !m_linkModel->isCut(sid, other) ? 1 : 0;
+        const bool fromLeader = poll.servingLeader && *poll.servingLeader != sid &&
+                                m_linkModel->isCut(sid, *poll.servingLeader);
+        if (reach * 2 <= poll.nodes.size() || fromLeader)
+            cutOff.insert(sid);
+    }
+    m_metrics.sample(nowMs(), poll.nodes, cutOff, poll.servingLeader);
     updateBanner();
     emit polled();
 }
@@ -314,8 +329,14 @@ QString ClusterController::bannerFor(const ClusterModel& nodes, const LinkModel&
                 .arg(partition);
         text = QStringLiteral("electing a leader (%1 of %2 alive)").arg(alive).arg(total);
     }
-    if (!partition.isEmpty())
+    if (!partition.isEmpty()) {
         text += QStringLiteral(" · partitioned ") + partition;
+    } else if (links.hasCut()) {
+        QStringList cut;
+        for (const auto& [a, b] : links.cutLinks())
+            cut << QStringLiteral("%1–%2").arg(a).arg(b);
+        text += QStringLiteral(" · cut %1").arg(cut.join(QStringLiteral(", ")));
+    }
     return text;
 }
 

@@ -3,8 +3,8 @@
 // section 7). It subscribes a PeerEventBridge to the ensemble's events, polls every server's
 // QuorumStatus on a timer (5 Hz by default), and feeds the models: ClusterModel (servers),
 // VoteTableModel (the election), LinkModel (cuts and slow motion), EventTimelineModel
-// (everything, with the studio's own actions). Views call its actions; it never lets a view
-// touch the ensemble.
+// (everything, with the studio's own actions), and MetricsSeries (what the charts draw). Views
+// call its actions; it never lets a view touch the ensemble.
 //
 // Threads: a GUI-thread QObject. The ensemble's methods can block (a kill joins a node's
 // thread, a restart recovers its dataDir), so actions and polls run in order on one worker
@@ -20,6 +20,7 @@
 #include "bridge/peer_event_bridge.h"
 #include "controllers/embedded_cluster.h"
 #include "models/cluster_model.h"
+#include "models/metrics_series.h"
 
 #include <QObject>
 #include <QThreadPool>
@@ -58,6 +59,7 @@ public:
     VoteTableModel* voteModel() const { return m_voteModel; }
     LinkModel* linkModel() const { return m_linkModel; }
     EventTimelineModel* timelineModel() const { return m_timeline; }
+    const MetricsSeries& metrics() const { return m_metrics; }
 
     // "serving, leader 2", "1 of 3 alive: no quorum", "electing (3 of 3 alive)", ...
     QString bannerText() const { return m_banner; }
@@ -90,6 +92,7 @@ signals:
     // After the models took a poll.
     void polled();
     void bannerChanged(const QString& text);
+    void electionDelayChanged(int delayMs);
     // A sentence for the status bar: an action that failed or did something worth saying.
     void message(const QString& text);
 
@@ -112,6 +115,7 @@ private:
     VoteTableModel* m_voteModel = nullptr;
     LinkModel* m_linkModel = nullptr;
     EventTimelineModel* m_timeline = nullptr;
+    MetricsSeries m_metrics;
     std::optional<zk::Sid> m_servingLeader;
     QString m_banner;
     std::chrono::milliseconds m_electionDelay{0};

@@ -103,6 +103,9 @@ bool ClusterModel::applyElection(ClusterNode& node, const StampedPeerEvent& stam
         return true;
     }
     if (const auto* elected = std::get_if<zk::LeaderElected>(&election)) {
+        // A late joiner follows a sitting leader without ever changing its proposal.
+        if (elected->outOfElection && (!node.vote || node.vote->id != elected->vote.id))
+            node.voteRule = QStringLiteral("joined the sitting leader");
         node.vote = elected->vote;
         const auto state = zk::toString(elected->state);
         node.electionText = QStringLiteral("%1 by %2")
@@ -133,6 +136,8 @@ void ClusterModel::applyEvents(const PeerEventBridge::Batch& batch)
                 node->status = zk::QuorumStatus{};
             node->status->state = event.state;
             node->status->serving = false; // the next poll says when it serves again
+            node->syncMode.clear();        // a new role syncs afresh (if it follows)
+            node->syncLeader = 0;
             if (event.state == zk::ServerState::Leading)
                 node->status->leader = event.sid;
             else if (event.state == zk::ServerState::Following)

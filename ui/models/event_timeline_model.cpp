@@ -2,7 +2,6 @@
 
 #include <QBrush>
 #include <QColor>
-#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSaveFile>

@@ -117,7 +117,10 @@ std::vector<std::vector<zk::Sid>> LinkModel::components() const
         std::sort(group.begin(), group.end());
         groups.push_back(group);
     }
-    std::sort(groups.begin(), groups.end());
+    // The larger side first (where a quorum may be), then by sid.
+    std::sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) {
+        return a.size() != b.size() ? a.size() > b.size() : a < b;
+    });
     return groups;
 }
 

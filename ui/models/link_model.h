@@ -62,9 +62,9 @@ public:
     std::vector<std::pair<zk::Sid, zk::Sid>> links() const { return m_links; }
     std::vector<std::pair<zk::Sid, zk::Sid>> cutLinks() const;
     int delayMs() const { return m_delayMs; }
-    // Live servers grouped by links that are not cut, each group and the groups sorted.
+    // Live servers grouped by links that are not cut: each group sorted, larger groups first.
     std::vector<std::vector<zk::Sid>> components() const;
-    // "1 2 | 3" when the live servers form more than one group, else empty.
+    // "2 3 | 1" when the live servers form more than one group, else empty.
     QString partitionText() const;
     int rowOf(zk::Sid a, zk::Sid b) const;
 

@@ -89,12 +89,17 @@ bool VoteTableModel::apply(zk::Sid voter, Voter& state, const StampedPeerEvent& 
         return true;
     }
     if (const auto* elected = std::get_if<zk::LeaderElected>(&election)) {
+        if (elected->outOfElection && before != elected->vote.id)
+            record(state, {stamped.atMs, before, elected->vote.id,
+                           QStringLiteral("joined the sitting leader"), 0});
         state.vote = elected->vote;
         const auto name = zk::toString(elected->state);
-        state.outcome = QStringLiteral("%1, leader %2 (quorum %3)")
-                            .arg(QString::fromUtf8(name.data(), qsizetype(name.size())))
-                            .arg(elected->vote.id)
-                            .arg(QString::fromStdString(zk::joinSids(elected->voters)));
+        const QString role = QString::fromUtf8(name.data(), qsizetype(name.size()));
+        const QString voters = QString::fromStdString(zk::joinSids(elected->voters));
+        state.outcome =
+            elected->state == zk::ServerState::Leading
+                ? QStringLiteral("LEADING · quorum %1").arg(voters)
+                : QStringLiteral("%1 %2 · quorum %3").arg(role).arg(elected->vote.id).arg(voters);
         return true;
     }
     return false;
@@ -175,7 +180,9 @@ QVariant VoteTableModel::data(const QModelIndex& index, int role) const
     const int column = index.column();
     if (column == 0) {
         if (role == Qt::DisplayRole)
-            return QStringLiteral("server %1").arg(voter);
+            return QString::number(voter);
+        if (role == Qt::TextAlignmentRole)
+            return int(Qt::AlignCenter);
         return {};
     }
     if (column <= int(m_sids.size())) {
@@ -185,8 +192,7 @@ QVariant VoteTableModel::data(const QModelIndex& index, int role) const
         case ProposedRole:
             return proposed;
         case Qt::DisplayRole:
-            return proposed ? QStringLiteral("● %1").arg(ClusterModel::voteText(
-                                  state.vote->id, state.vote->zxid, state.vote->peerEpoch))
+            return proposed ? QStringLiteral("● %1").arg(ClusterModel::zxidText(state.vote->zxid))
                             : QString();
         case Qt::BackgroundRole:
             if (!proposed)
@@ -200,10 +206,17 @@ QVariant VoteTableModel::data(const QModelIndex& index, int role) const
                 if (leader == candidate)
                     from << QString::number(sender);
             }
-            return QStringLiteral("Server %1 has seen votes for %2 from: %3")
-                .arg(voter)
-                .arg(candidate)
-                .arg(from.isEmpty() ? QStringLiteral("nobody") : from.join(QStringLiteral(", ")));
+            QString tip = QStringLiteral("Server %1 has seen votes for %2 from: %3")
+                              .arg(voter)
+                              .arg(candidate)
+                              .arg(from.isEmpty() ? QStringLiteral("nobody")
+                                                  : from.join(QStringLiteral(", ")));
+            if (proposed)
+                tip += QStringLiteral("\nIts own vote: %1 (leader, zxid, peer epoch), round %2")
+                           .arg(ClusterModel::voteText(state.vote->id, state.vote->zxid,
+                                                       state.vote->peerEpoch))
+                           .arg(state.vote->electionEpoch);
+            return tip;
         }
         default:
             return {};

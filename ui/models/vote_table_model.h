@@ -1,9 +1,10 @@
 #pragma once
 // VoteTableModel: FastLeaderElection as a table, voter x proposed leader. Row v, column "for c"
-// is marked when server v currently proposes c, with the vote it sends ((leader, zxid, peer
-// epoch)); the last columns give the rule of v's last change ("higher zxid", "same zxid, higher
-// sid", "higher epoch", "own vote"), who made it change, and the outcome (the quorum moment,
-// then the role it took). Every change is kept (boundedly) for the tooltip and for tests.
+// is marked "● <zxid>" when server v currently proposes c (the whole vote, round and the votes
+// v has seen for c are in the tooltip); the last columns give the rule of v's last change
+// ("higher zxid", "same zxid, higher sid", "higher epoch", "own vote", "joined the sitting
+// leader"), who made it change, and the outcome (the quorum moment, then the role it took).
+// Every change is kept (boundedly) for the tooltip and for tests.
 //
 // Fed from the real event stream: LookingStarted, VoteChanged, QuorumReached, LeaderElected;
 // VoteReceived updates what each voter has seen (the tally in the tooltip). A voter that goes

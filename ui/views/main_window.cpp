@@ -2,6 +2,7 @@
 
 #include "controllers/edit_history.h"
 #include "models/znode_icons.h"
+#include "views/cluster_view.h"
 #include "views/connect_dialog.h"
 #include "views/connection_tab.h"
 
@@ -87,12 +88,13 @@ MainWindow::MainWindow(Options options, QWidget* parent)
 
 MainWindow::~MainWindow()
 {
-    // Close every connection before the embedded server stops.
+    // Close every connection (and the cluster view) before the embedded ensemble stops.
     while (m_tabs->count() > 0) {
         QWidget* page = m_tabs->widget(0);
         m_tabs->removeTab(0);
         delete page;
     }
+    m_controller->detach();
 }
 
 void MainWindow::buildActions()
@@ -174,8 +176,9 @@ void MainWindow::buildActions()
                 tab->setConsoleVisible(on);
         }
     });
-    view->addAction(QStringLiteral("C&luster"), this,
-                    [this] { m_tabs->setCurrentWidget(m_clusterTab); });
+    QAction* clusterAction =
+        view->addAction(QStringLiteral("C&luster"), this, &MainWindow::showClusterTab);
+    clusterAction->setShortcut(QKeySequence(QStringLiteral("Ctrl+1")));
 
     QMenu* help = menuBar()->addMenu(QStringLiteral("&Help"));
     help->addAction(QStringLiteral("&About ZooLab"), this, [this] {
@@ -221,54 +224,41 @@ void MainWindow::rebuildRecentMenu()
 
 void MainWindow::buildClusterTab()
 {
-    m_clusterTab = new QWidget(m_tabs);
-    auto* layout = new QVBoxLayout(m_clusterTab);
-    layout->setContentsMargins(24, 24, 24, 24);
-    m_clusterText = new QLabel(m_clusterTab);
-    m_clusterText->setTextFormat(Qt::RichText);
-    m_clusterText->setWordWrap(true);
-    m_clusterText->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    m_clusterText->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    layout->addWidget(m_clusterText, 1);
-    m_tabs->addTab(m_clusterTab, QStringLiteral("Cluster"));
+    m_controller = std::make_unique<ClusterController>();
+    m_clusterView = new ClusterView(m_controller.get(), m_tabs);
+    m_tabs->addTab(m_clusterView, QStringLiteral("Cluster"));
     // The cluster tab stays; only connection tabs close.
     m_tabs->tabBar()->setTabButton(0, QTabBar::RightSide, nullptr);
     m_tabs->tabBar()->setTabButton(0, QTabBar::LeftSide, nullptr);
+    connect(m_controller.get(), &ClusterController::message, this,
+            [this](const QString& text) { statusBar()->showMessage(text, 8000); });
     refreshClusterTab();
+}
+
+void MainWindow::showClusterTab()
+{
+    m_tabs->setCurrentWidget(m_clusterView);
 }
 
 void MainWindow::refreshClusterTab()
 {
-    QString html = QStringLiteral("<h2>Embedded cluster</h2>");
     if (!m_cluster || !m_cluster->running()) {
-        html +=
-            QStringLiteral("<p>No embedded ensemble is running%1.</p>")
-                .arg(m_embeddedNote.isEmpty() ? QString() : QStringLiteral(": ") + m_embeddedNote);
-    } else {
-        html += QStringLiteral("<p><b>%1</b> in this process, connected to as <code>%2</code>."
-                               "</p>")
-                    .arg(QString::fromStdString(m_cluster->modeLabel()).toHtmlEscaped(),
-                         QString::fromStdString(m_cluster->connectString()).toHtmlEscaped());
-        html += QStringLiteral("<table cellpadding='6' border='1' style='border-collapse: "
-                               "collapse'><tr><th>sid</th><th>client address</th><th>role</th>"
-                               "<th>state</th></tr>");
-        for (const auto& node : m_cluster->nodes()) {
-            html += QStringLiteral("<tr><td>%1</td><td>%2:%3</td><td>%4</td><td>%5</td></tr>")
-                        .arg(node.sid)
-                        .arg(QString::fromStdString(node.host))
-                        .arg(node.clientPort)
-                        .arg(QString::fromStdString(node.role))
-                        .arg(node.running ? QStringLiteral("running") : QStringLiteral("stopped"));
-        }
-        html += QStringLiteral("</table>");
-        html += QStringLiteral("<p>Data survives restarts of the studio: each server keeps Apache "
-                               "ZooKeeper's transaction log and snapshots in "
-                               "<code>%1/node<i>N</i></code>.</p>")
-                    .arg(m_options.dataDir.toHtmlEscaped());
-        if (!m_embeddedNote.isEmpty())
-            html += QStringLiteral("<p><i>%1</i></p>").arg(m_embeddedNote.toHtmlEscaped());
+        m_clusterView->setNote(
+            QStringLiteral("No embedded ensemble is running%1.")
+                .arg(m_embeddedNote.isEmpty() ? QString() : QStringLiteral(": ") + m_embeddedNote));
+        m_clusterView->setFooter({});
+        return;
     }
-    m_clusterText->setText(html);
+    m_clusterView->setNote(m_embeddedNote);
+    m_clusterView->setFooter(
+        QStringLiteral("%1 in this process · clients connect to %2 · each server keeps Apache "
+                       "ZooKeeper's txn log and snapshots in %3/node1…node%4, kept across "
+                       "restarts of the studio")
+            .arg(QString::fromStdString(m_cluster->modeLabel()),
+                 QString::fromStdString(m_cluster->connectString()),
+                 m_options.dataDir.isEmpty() ? QStringLiteral("a temporary folder")
+                                             : m_options.dataDir)
+            .arg(m_cluster->options().nodeCount));
 }
 
 void MainWindow::startUp()
@@ -356,7 +346,10 @@ void MainWindow::startEmbedded()
     options.basePort = port;
     options.dataDir = m_options.dataDir.toStdString();
     m_cluster = std::make_unique<EmbeddedCluster>(options);
+    // Observed before it starts, so the view shows the first election.
+    m_controller->attach(m_cluster.get());
     if (auto ec = m_cluster->start()) {
+        m_controller->detach();
         m_embeddedNote = m_cluster->lastError().empty()
                              ? QStringLiteral("it could not listen on 127.0.0.1:%1: %2")
                                    .arg(port)
@@ -454,6 +447,7 @@ bool MainWindow::wipeAndRestartEmbedded(QString* error)
         if (tab && tab->session()->spec().embedded)
             closeTab(i);
     }
+    m_controller->detach();
     m_cluster.reset();
     std::error_code ec;
     std::filesystem::remove_all(m_options.dataDir.toStdString(), ec);

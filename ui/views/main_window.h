@@ -1,11 +1,13 @@
 #pragma once
-// MainWindow: the studio's frame. A central tab widget holds the "Cluster" tab (the embedded
-// ensemble) and one ConnectionTab per connection. The status bar always shows the current
-// connection's state.
+// MainWindow: the studio's frame. A central tab widget holds the "Cluster" tab (ClusterView,
+// the home view of the embedded ensemble) and beside it one ConnectionTab (the znode tree) per
+// connection. The status bar always shows the current connection's state.
 //
 // Thread: GUI thread. Ownership: owns the EmbeddedCluster (declared first, destroyed last, so
-// connection tabs close their sessions before the servers stop) and the tabs (children).
+// connection tabs close their sessions before the servers stop), the ClusterController that
+// observes it (detached before the cluster goes) and the tabs (children).
 
+#include "controllers/cluster_controller.h"
 #include "controllers/connection_spec.h"
 #include "controllers/embedded_cluster.h"
 
@@ -20,6 +22,7 @@ class QTabWidget;
 
 namespace zoolab {
 
+class ClusterView;
 class ConnectionTab;
 
 class MainWindow : public QMainWindow
@@ -48,6 +51,9 @@ public:
     ConnectionTab* currentConnection() const;
     QTabWidget* tabs() const { return m_tabs; }
     EmbeddedCluster* cluster() const { return m_cluster.get(); }
+    ClusterController* clusterController() const { return m_controller.get(); }
+    ClusterView* clusterView() const { return m_clusterView; }
+    void showClusterTab();
     QAction* undoAction() const { return m_undoAction; }
     void showConnectDialog();
 
@@ -68,10 +74,11 @@ private:
 
     Options m_options;
     std::unique_ptr<EmbeddedCluster> m_cluster;
+    // Declared after the cluster: destroyed (and detached) before it.
+    std::unique_ptr<ClusterController> m_controller;
     QString m_embeddedNote;
     QTabWidget* m_tabs = nullptr;
-    QWidget* m_clusterTab = nullptr;
-    QLabel* m_clusterText = nullptr;
+    ClusterView* m_clusterView = nullptr;
     QLabel* m_stateLabel = nullptr;
     QLabel* m_serverLabel = nullptr;
     QMenu* m_recentMenu = nullptr;

@@ -98,6 +98,9 @@ ServerChartView::ServerChartView(const MetricsSeries& metrics, qint64 sid, QWidg
     m_time = new QValueAxis(chart);
     m_time->setTitleText(QStringLiteral("seconds"));
     m_time->setLabelFormat(QStringLiteral("%d"));
+    // Ticks on round seconds, whatever the window's edges are.
+    m_time->setTickType(QValueAxis::TicksDynamic);
+    m_time->setTickAnchor(0);
     m_counter = new QValueAxis(chart);
     m_counter->setLabelFormat(QStringLiteral("%d"));
     m_counter->setTitleText(QStringLiteral("zxid counter"));
@@ -127,6 +130,8 @@ void ServerChartView::refresh(double fromS, double toS, const QString& title)
 {
     chart()->setTitle(title);
     m_time->setRange(fromS, toS);
+    const double span = toS - fromS;
+    m_time->setTickInterval(span <= 50 ? 10 : span <= 100 ? 20 : 30);
     const auto zxid = pointsIn(m_metrics.zxidCounter(m_sid), fromS);
     const auto sessions = pointsIn(m_metrics.sessions(m_sid), fromS);
     const auto rate = pointsIn(m_metrics.requestRate(m_sid), fromS);

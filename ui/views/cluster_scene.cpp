@@ -141,7 +141,7 @@ void ClusterScene::travel(zk::Sid from, zk::Sid to, const QString& label, const 
     const QPointF d = b - a;
     const qreal length = std::max<qreal>(1, std::hypot(d.x(), d.y()));
     const QPointF normal(-d.y() / length, d.x() / length);
-    const QPointF lane = normal * (from < to ? 15.0 : -15.0) * (badge ? 0 : 1);
+    const QPointF lane = normal * (from < to ? 20.0 : -20.0) * (badge ? 0 : 1);
     // A few pixels in from each end, so the label does not sit on the card's border.
     const QPointF inset = d / length * 22;
     auto* message = new MessageItem(label, color, badge);

@@ -12,6 +12,7 @@
 
 #include "client/sync_client.h"
 
+#include <QComboBox>
 #include <QCoreApplication>
 #include <QDir>
 #include <QTabWidget>
@@ -137,6 +138,9 @@ void MainWindowTest::keepsDataAcrossRestartsAndResets()
     window.startUp();
     QVERIFY(window.cluster() && window.cluster()->running());
     QCOMPARE(existsOnEmbedded(window, "/kept", false), zk::ZError::Ok);
+    // Slow motion set on this ensemble does not outlive it.
+    window.clusterView()->setElectionDelayMs(600);
+    QCOMPARE(window.clusterController()->electionDelay(), std::chrono::milliseconds(600));
     QString error;
     QVERIFY2(window.wipeAndRestartEmbedded(&error), qPrintable(error));
     QCOMPARE(existsOnEmbedded(window, "/kept", false), zk::ZError::NoNode);
@@ -147,6 +151,8 @@ void MainWindowTest::keepsDataAcrossRestartsAndResets()
         QVERIFY(QDir(options.dataDir + QStringLiteral("/node%1").arg(sid)).exists());
     QVERIFY(window.clusterController()->attached());
     QCOMPARE(window.clusterController()->cluster(), window.cluster());
+    QCOMPARE(window.clusterController()->electionDelay(), std::chrono::milliseconds(0));
+    QCOMPARE(window.clusterView()->speedBox()->currentData().toInt(), 0);
 }
 
 QTEST_MAIN(MainWindowTest)

@@ -68,7 +68,8 @@ void ClusterController::attach(EmbeddedCluster* cluster)
     m_metrics.reset(sids);
     m_timeline->clear();
     m_servingLeader.reset();
-    m_electionDelay = std::chrono::milliseconds(0);
+    m_electionDelay = std::chrono::milliseconds(0); // a new ensemble starts in real time
+    emit electionDelayChanged(0);
     m_banner = QStringLiteral("starting %1 servers…").arg(sids.size());
     emit bannerChanged(m_banner);
     m_timeline->appendStudio(

@@ -103,23 +103,28 @@ std::error_code EmbeddedCluster::start()
     ensembleOptions.server.extendedTypesEnabled = true;
     ensembleOptions.server.saslEnabled = m_options.saslAclScheme;
     ensembleOptions.server.containerCheckIntervalMs = m_options.containerCheckIntervalMs;
-    auto ensemble = std::make_unique<zk::Ensemble>(ensembleOptions);
-    ensemble->setEventSink(m_sink);
-    std::string error;
-    if (auto taken = ensemble->prepare(error)) {
-        m_lastError = error;
-        return taken;
-    }
-    if (!ensemble->startAll(error)) {
+    // prepare() picks the quorum and election ports (and free client ports) by binding and
+    // releasing them, so another process may take one before its node binds it for good. Such
+    // a race is tried again with fresh ports; a named client port that is taken is reported.
+    for (int attempt = 1;; ++attempt) {
+        auto ensemble = std::make_unique<zk::Ensemble>(ensembleOptions);
+        ensemble->setEventSink(m_sink);
+        std::string error;
+        if (auto taken = ensemble->prepare(error)) {
+            m_lastError = error;
+            return taken;
+        }
+        if (ensemble->startAll(error)) {
+            m_ensemble = std::move(ensemble);
+            return {};
+        }
         ensemble->killAll();
-        m_lastError = error;
-        // A bind failure is the usual reason; the message names the node and the port.
-        return std::make_error_code(error.find("listen") != std::string::npos
-                                        ? std::errc::address_in_use
-                                        : std::errc::io_error);
+        m_lastError = error; // "server 2: cannot listen: Address already in use", ...
+        const bool bindFailed = error.find("listen") != std::string::npos;
+        if (!bindFailed || attempt == startAttempts)
+            return std::make_error_code(bindFailed ? std::errc::address_in_use
+                                                   : std::errc::io_error);
     }
-    m_ensemble = std::move(ensemble);
-    return {};
 }
 
 void EmbeddedCluster::stop()

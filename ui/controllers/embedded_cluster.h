@@ -93,6 +93,8 @@ public:
     static std::vector<std::uint16_t> portsInUse(const std::string& host, std::uint16_t from,
                                                  int count);
 
+    static constexpr int startAttempts = 3; // when a port picked free is taken meanwhile
+
 private:
     Options m_options;
     std::unique_ptr<zk::Ensemble> m_ensemble;

@@ -6,6 +6,9 @@
 #include <zlib.h>
 
 #include <chrono>
+#include <memory>
+#include <thread>
+#include <vector>
 
 namespace zoolab {
 
@@ -75,6 +78,43 @@ std::string seedDemoData(const std::string& connectString)
         make("/brokers/ids-" + std::to_string(i), bytes("broker " + std::to_string(i)));
     sync.close();
     return {};
+}
+
+void runDemoLoad(const std::string& connectString, int sessions, int perSecond,
+                 const std::atomic<bool>& stop)
+{
+    using namespace std::chrono_literals;
+    std::vector<std::unique_ptr<zk::client::ZkClient>> clients;
+    for (int i = 0; i < sessions; ++i) {
+        zk::client::ClientOptions options;
+        options.connectString = connectString;
+        options.sessionTimeoutMs = 10000;
+        clients.push_back(std::make_unique<zk::client::ZkClient>(options));
+    }
+    {
+        zk::client::SyncClient sync(*clients.front());
+        sync.waitConnected(10s);
+        sync.create("/demo-load", {}, zk::openAclUnsafe(), zk::CreateMode::Persistent);
+        for (int i = 0; i < sessions; ++i)
+            sync.create("/demo-load/" + std::to_string(i), {}, zk::openAclUnsafe(),
+                        zk::CreateMode::Persistent);
+    }
+    const auto pause = std::chrono::microseconds(1000000 / std::max(1, perSecond));
+    auto next = std::chrono::steady_clock::now();
+    for (std::uint64_t n = 0; !stop.load(); ++n) {
+        const std::size_t which = n % clients.size();
+        zk::client::SyncClient sync(*clients[which]);
+        const auto result = sync.setData("/demo-load/" + std::to_string(which),
+                                         bytes("write " + std::to_string(n)));
+        if (!result.ok())
+            std::this_thread::sleep_for(100ms); // no quorum or moving to another server
+        next += pause;
+        if (next < std::chrono::steady_clock::now() - 1s)
+            next = std::chrono::steady_clock::now(); // fell behind (no quorum): do not burst
+        std::this_thread::sleep_until(next);
+    }
+    for (auto& client : clients)
+        zk::client::SyncClient(*client).close();
 }
 
 } // namespace zoolab

@@ -1,13 +1,15 @@
-// zoolab: the ZooLab desktop studio. Starts an embedded server (standalone until the quorum
-// engine lands), connects to it, and browses/edits znodes on any ZooKeeper ensemble.
+// zoolab: the ZooLab desktop studio. Starts an embedded 3-server ensemble, connects to it, and
+// browses/edits znodes on any ZooKeeper ensemble.
 
 #include "demo_data.h"
+#include "drills.h"
 
 #include "controllers/embedded_cluster.h"
 #include "controllers/zk_session.h"
 #include "models/znode_icons.h"
 #include "models/znode_tree_model.h"
 #include "views/app_theme.h"
+#include "views/cluster_view.h"
 #include "views/connection_tab.h"
 #include "views/main_window.h"
 #include "views/node_panel.h"
@@ -22,9 +24,11 @@
 #include <QThreadPool>
 #include <QTimer>
 
+#include <atomic>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <thread>
 
 namespace {
 
@@ -42,6 +46,11 @@ struct Arguments
     zoolab::ThemeChoice theme = zoolab::ThemeChoice::System;
     QString page;
     QString search;
+    bool cluster = false;
+    bool charts = false;
+    int electionDelayMs = 0;
+    QString drill;
+    int loadPerSecond = 0;
 };
 
 Arguments parseArguments(QApplication& app)
@@ -49,7 +58,7 @@ Arguments parseArguments(QApplication& app)
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("ZooLab Studio: browse and edit ZooKeeper znodes; runs an embedded "
-                       "ZooLab server (standalone until the quorum engine lands)."));
+                       "ensemble of three ZooLab servers."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
@@ -64,14 +73,14 @@ Arguments parseArguments(QApplication& app)
                                        QStringLiteral("Quit after MS milliseconds."),
                                        QStringLiteral("MS"));
     const QCommandLineOption noEmbedded(QStringLiteral("no-embedded"),
-                                        QStringLiteral("Do not start the embedded server."));
+                                        QStringLiteral("Do not start the embedded ensemble."));
     const QCommandLineOption connect(QStringLiteral("connect"),
                                      QStringLiteral("Also connect to HOST:PORT[,HOST:PORT][/chroot]"
                                                     " (repeatable)."),
                                      QStringLiteral("HOST:PORT[/chroot]"));
     const QCommandLineOption port(QStringLiteral("port"),
-                                  QStringLiteral("Client port of the embedded server "
-                                                 "(default 2181)."),
+                                  QStringLiteral("First client port of the embedded "
+                                                 "ensemble (default 2181: 2181-2183)."),
                                   QStringLiteral("PORT"), QStringLiteral("2181"));
     const QCommandLineOption select(QStringLiteral("select"),
                                     QStringLiteral("Reveal and select this znode in the current "
@@ -79,7 +88,7 @@ Arguments parseArguments(QApplication& app)
                                     QStringLiteral("PATH"));
     const QCommandLineOption demo(QStringLiteral("demo-data"),
                                   QStringLiteral("Create a few sample znodes in the embedded "
-                                                 "server."));
+                                                 "ensemble."));
     const QCommandLineOption theme(QStringLiteral("theme"),
                                    QStringLiteral("system (default: follow the system), light "
                                                   "or dark."),
@@ -93,8 +102,27 @@ Arguments parseArguments(QApplication& app)
                                     QStringLiteral("Open the search pane and find znodes whose "
                                                    "name contains TEXT."),
                                     QStringLiteral("TEXT"));
+    const QCommandLineOption cluster(QStringLiteral("cluster"),
+                                     QStringLiteral("Open on the Cluster tab."));
+    const QCommandLineOption charts(
+        QStringLiteral("charts"), QStringLiteral("Open on the Cluster tab with its charts shown."));
+    const QCommandLineOption electionDelay(
+        QStringLiteral("election-delay"),
+        QStringLiteral("Slow motion from the start: delay every election message by MS "
+                       "(0, 600, 1500 or 3000)."),
+        QStringLiteral("MS"), QStringLiteral("0"));
+    const QCommandLineOption drill(
+        QStringLiteral("drill"),
+        QStringLiteral("Run a drill on the embedded ensemble MS after start (default 3000): "
+                       "kill-leader, slow-election, kill-two, isolate-leader or "
+                       "churn."),
+        QStringLiteral("NAME[@MS]"));
+    const QCommandLineOption load(QStringLiteral("demo-load"),
+                                  QStringLiteral("Write to the embedded ensemble about N times a "
+                                                 "second from three sessions (for the charts)."),
+                                  QStringLiteral("N"));
     parser.addOptions({screenshot, delay, quitAfter, noEmbedded, connect, port, select, demo, theme,
-                       dark, page, search});
+                       dark, page, search, cluster, charts, electionDelay, drill, load});
     parser.process(app);
     Arguments args;
     args.screenshot = parser.value(screenshot);
@@ -114,6 +142,12 @@ Arguments parseArguments(QApplication& app)
     args.theme = parser.isSet(dark) ? zoolab::ThemeChoice::Dark : *choice;
     args.page = parser.value(page);
     args.search = parser.value(search);
+    args.charts = parser.isSet(charts);
+    args.cluster = parser.isSet(cluster) || args.charts;
+    args.electionDelayMs = parser.value(electionDelay).toInt();
+    args.drill = parser.value(drill);
+    if (parser.isSet(load))
+        args.loadPerSecond = std::max(1, parser.value(load).toInt());
     return args;
 }
 
@@ -141,11 +175,31 @@ int main(int argc, char** argv)
     options.interactive = args.screenshot.isEmpty() && args.quitAfterMs < 0;
     options.embeddedPort = static_cast<std::uint16_t>(args.port);
     options.dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
-                      QStringLiteral("/embedded/data");
+                      QStringLiteral("/embedded");
     options.connect = args.connect;
     zoolab::MainWindow window(options);
     window.show();
     window.startUp();
+    if (args.cluster) {
+        window.showClusterTab();
+        if (args.charts)
+            window.clusterView()->showCharts();
+    }
+    if (args.electionDelayMs > 0)
+        window.clusterView()->setElectionDelayMs(args.electionDelayMs);
+    if (!args.drill.isEmpty()) {
+        QString problem;
+        if (!zoolab::scheduleDrill(window, args.drill, &problem)) {
+            std::cerr << "zoolab: " << problem.toStdString() << '\n';
+            return 2;
+        }
+    }
+    // The load runs beside the GUI and ends (joined below) before the ensemble stops.
+    std::atomic<bool> stopLoad{false};
+    std::thread load;
+    if (args.loadPerSecond > 0 && window.cluster() && window.cluster()->running())
+        load = std::thread(zoolab::runDemoLoad, window.cluster()->connectString(), 3,
+                           args.loadPerSecond, std::cref(stopLoad));
 
     auto* first = qobject_cast<zoolab::ConnectionTab*>(window.tabs()->currentWidget());
     if (first && !args.page.isEmpty())
@@ -214,5 +268,9 @@ int main(int argc, char** argv)
     }
     if (args.quitAfterMs >= 0)
         QTimer::singleShot(args.quitAfterMs, &app, &QApplication::quit);
-    return app.exec();
+    const int status = app.exec();
+    stopLoad = true;
+    if (load.joinable())
+        load.join();
+    return status;
 }

@@ -85,6 +85,7 @@ QuorumHostOptions Ensemble::hostOptions(Sid sid) const
 {
     QuorumHostOptions options;
     options.peer.myId = sid;
+    options.peer.server = m_options.server;
     options.peer.server.sid = sid;
     options.peer.server.tickTimeMs = m_options.tickTimeMs;
     options.peer.server.minSessionTimeoutMs = 2 * m_options.tickTimeMs;
@@ -104,6 +105,7 @@ QuorumHostOptions Ensemble::hostOptions(Sid sid) const
     options.clientPort = m_clientPorts.at(sid);
     options.storage.dataDir = dataDir(sid);
     options.storage.forceSync = m_options.forceSync;
+    options.storage.extendedTypesEnabled = m_options.server.extendedTypesEnabled;
     options.storage.seed = static_cast<std::uint64_t>(sid);
     options.fourLetterWhitelist = m_options.fourLetterWhitelist;
     options.maxClientCnxns = 0;

@@ -37,6 +37,9 @@ struct EnsembleOptions
     int peerTickMs = 20;
     bool forceSync = true;
     std::set<std::string> fourLetterWhitelist{"*"};
+    // What every node's server shares (extended types, SASL, container checks); sid, tickTime
+    // and the session timeout bounds are filled in from the fields above.
+    ServerCoreConfig server;
 };
 
 class Ensemble

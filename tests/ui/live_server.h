@@ -1,8 +1,9 @@
 #pragma once
-// A live embedded server on a free 127.0.0.1 port and a connected ZkSession, for UI tests.
+// A live embedded ensemble (three servers on free 127.0.0.1 ports, data in a temporary folder)
+// and a connected ZkSession, for UI tests.
 // rawClient() gives a separate blocking client ("someone else"), optionally authenticated
 // with digest "user:password".
-// GUI thread; the fixture stops the server after the session is gone.
+// GUI thread; the fixture stops the servers after the session is gone.
 
 #include "client/sync_client.h"
 #include "controllers/embedded_cluster.h"
@@ -17,7 +18,7 @@ namespace zoolab::testing {
 
 struct LiveServer
 {
-    // Any free port; the other options as given (e.g. saslAclScheme, a short tick).
+    // Any free ports; the other options as given (e.g. saslAclScheme, a short tick).
     explicit LiveServer(EmbeddedCluster::Options options = {})
     {
         options.basePort = 0;

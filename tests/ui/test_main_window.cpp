@@ -1,14 +1,20 @@
-// Proves the studio's start-up: the embedded server starts and the first tab connects to it;
-// when the chosen port is taken, a non-interactive start moves to a free port and says so.
+// Proves the studio's start-up: the embedded 3-server ensemble starts, the Cluster tab (the
+// home view) observes it and the first connection tab connects to all three servers; when a
+// chosen port is taken, a non-interactive start moves to three free ports and says so; data
+// survives a restart of the studio and "Reset embedded cluster" wipes it.
 
+#include "controllers/cluster_controller.h"
 #include "controllers/embedded_cluster.h"
 #include "controllers/zk_session.h"
+#include "views/cluster_view.h"
 #include "views/connection_tab.h"
 #include "views/main_window.h"
 
 #include "client/sync_client.h"
 
+#include <QComboBox>
 #include <QCoreApplication>
+#include <QDir>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -46,9 +52,19 @@ void MainWindowTest::startsEmbeddedAndConnects()
     QVERIFY(window.cluster() && window.cluster()->running());
     QCOMPARE(window.tabs()->count(), 2);
     QCOMPARE(window.tabs()->tabText(0), QStringLiteral("Cluster"));
+    QCOMPARE(window.tabs()->widget(0), window.clusterView());
+    QVERIFY(window.clusterController()->attached());
+    QCOMPARE(window.cluster()->nodes().size(), std::size_t(3));
     auto* tab = window.currentConnection();
     QVERIFY(tab);
     QVERIFY(tab->session()->spec().embedded);
+    // The tab names all three servers, so the session moves when one goes away.
+    QCOMPARE(tab->session()->spec().connectString.split(QLatin1Char(',')).size(), 3);
+    QCOMPARE(tab->session()->spec().connectString,
+             QString::fromStdString(window.cluster()->connectString()));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        window.clusterController()->bannerText().startsWith(QStringLiteral("serving, leader ")),
+        15000);
     QTRY_COMPARE_WITH_TIMEOUT(tab->session()->state(), SessionState::Connected, 10000);
     QTRY_VERIFY_WITH_TIMEOUT(window.tabs()->tabText(1).contains(QStringLiteral("(connected)")),
                              5000);
@@ -76,7 +92,8 @@ void MainWindowTest::movesToFreePortWhenTaken()
         MainWindow window(options);
         window.startUp();
         QVERIFY(window.cluster() && window.cluster()->running());
-        QVERIFY(window.cluster()->nodes().front().clientPort != taken);
+        for (const auto& node : window.cluster()->nodes())
+            QVERIFY(node.clientPort != taken);
         auto* tab = window.currentConnection();
         QVERIFY(tab);
         QTRY_COMPARE_WITH_TIMEOUT(tab->session()->state(), SessionState::Connected, 10000);
@@ -121,10 +138,21 @@ void MainWindowTest::keepsDataAcrossRestartsAndResets()
     window.startUp();
     QVERIFY(window.cluster() && window.cluster()->running());
     QCOMPARE(existsOnEmbedded(window, "/kept", false), zk::ZError::Ok);
+    // Slow motion set on this ensemble does not outlive it.
+    window.clusterView()->setElectionDelayMs(600);
+    QCOMPARE(window.clusterController()->electionDelay(), std::chrono::milliseconds(600));
     QString error;
     QVERIFY2(window.wipeAndRestartEmbedded(&error), qPrintable(error));
     QCOMPARE(existsOnEmbedded(window, "/kept", false), zk::ZError::NoNode);
     QVERIFY(window.currentConnection() && window.currentConnection()->session()->spec().embedded);
+    // Each server has its own dataDir under the data folder, and the view follows the new
+    // ensemble.
+    for (int sid = 1; sid <= 3; ++sid)
+        QVERIFY(QDir(options.dataDir + QStringLiteral("/node%1").arg(sid)).exists());
+    QVERIFY(window.clusterController()->attached());
+    QCOMPARE(window.clusterController()->cluster(), window.cluster());
+    QCOMPARE(window.clusterController()->electionDelay(), std::chrono::milliseconds(0));
+    QCOMPARE(window.clusterView()->speedBox()->currentData().toInt(), 0);
 }
 
 QTEST_MAIN(MainWindowTest)

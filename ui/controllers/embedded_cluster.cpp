@@ -1,10 +1,8 @@
 #include "controllers/embedded_cluster.h"
 
-#include "net/durable_host.h"
-
 #include <fmt/format.h>
 
-#include <filesystem>
+#include <cstdlib>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -12,87 +10,6 @@
 #include <unistd.h>
 
 namespace zoolab {
-
-EmbeddedCluster::EmbeddedCluster(Options options) : m_options(std::move(options))
-{}
-
-EmbeddedCluster::~EmbeddedCluster()
-{
-    stop();
-}
-
-std::error_code EmbeddedCluster::start()
-{
-    if (m_host)
-        return {};
-    if (!m_options.dataDir.empty()) {
-        std::error_code ignored;
-        std::filesystem::create_directories(m_options.dataDir, ignored);
-    }
-    zk::ServerHostOptions hostOptions;
-    hostOptions.clientAddress = m_options.host;
-    hostOptions.clientPort = m_options.basePort;
-    hostOptions.core.sid = 1;
-    hostOptions.core.tickTimeMs = m_options.tickTimeMs;
-    hostOptions.core.minSessionTimeoutMs = 2 * m_options.tickTimeMs;
-    hostOptions.core.maxSessionTimeoutMs = 20 * m_options.tickTimeMs;
-    // The studio offers TTL nodes, so the embedded server enables them
-    // (zookeeper.extendedTypesEnabled=true).
-    hostOptions.core.extendedTypesEnabled = true;
-    hostOptions.core.saslEnabled = m_options.saslAclScheme;
-    hostOptions.core.containerCheckIntervalMs = m_options.containerCheckIntervalMs;
-    hostOptions.maxClientCnxns = 0;
-    hostOptions.dataDir = m_options.dataDir;
-    hostOptions.dataLogDir = m_options.dataDir;
-    hostOptions.fourLetterWhitelist = {"srvr", "stat", "ruok", "conf", "mntr", "cons", "envi"};
-    std::unique_ptr<zk::ServerHost> host;
-    if (m_options.dataDir.empty()) {
-        host = std::make_unique<zk::ServerHost>(hostOptions, zk::DataTree(true));
-    } else {
-        zk::StorageOptions storage;
-        storage.dataDir = m_options.dataDir;
-        storage.extendedTypesEnabled = true;
-        storage.seed = static_cast<std::uint64_t>(m_options.basePort) * 7919 + 1;
-        zk::RecoveryReport report;
-        host = zk::openDurableHost(hostOptions, storage, report, m_lastError);
-        if (!host)
-            return std::make_error_code(std::errc::io_error);
-    }
-    if (auto ec = host->start())
-        return ec;
-    m_host = std::move(host);
-    return {};
-}
-
-void EmbeddedCluster::stop()
-{
-    if (!m_host)
-        return;
-    m_host->stop();
-    m_host.reset();
-}
-
-std::string EmbeddedCluster::connectString() const
-{
-    const std::uint16_t port = m_host ? m_host->clientPort() : m_options.basePort;
-    return fmt::format("{}:{}", m_options.host, port);
-}
-
-std::vector<EmbeddedCluster::NodeInfo> EmbeddedCluster::nodes() const
-{
-    NodeInfo info;
-    info.sid = 1;
-    info.host = m_options.host;
-    info.clientPort = m_host ? m_host->clientPort() : m_options.basePort;
-    info.running = m_host != nullptr;
-    info.role = "standalone";
-    return {info};
-}
-
-std::string EmbeddedCluster::modeLabel()
-{
-    return "embedded (standalone until quorum lands)";
-}
 
 namespace {
 
@@ -114,14 +31,183 @@ bool canBind(const std::string& host, std::uint16_t port)
     return ok;
 }
 
+// A fresh folder under the system's temporary directory, or empty on failure.
+std::filesystem::path makeTemporaryDir()
+{
+    std::error_code ec;
+    const auto base = std::filesystem::temp_directory_path(ec);
+    if (ec)
+        return {};
+    std::string pattern = (base / "zoolab-embedded-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr)
+        return {};
+    return pattern;
+}
+
+std::string roleName(const std::optional<zk::QuorumStatus>& status)
+{
+    if (!status)
+        return "down";
+    switch (status->state) {
+    case zk::ServerState::Leading:
+        return "leading";
+    case zk::ServerState::Following:
+        return "following";
+    case zk::ServerState::Observing:
+        return "observing";
+    case zk::ServerState::Looking:
+        break;
+    }
+    return "looking";
+}
+
 } // namespace
+
+EmbeddedCluster::EmbeddedCluster(Options options) : m_options(std::move(options))
+{}
+
+EmbeddedCluster::~EmbeddedCluster()
+{
+    stop();
+}
+
+std::error_code EmbeddedCluster::start()
+{
+    if (m_ensemble)
+        return {};
+    m_lastError.clear();
+    zk::EnsembleOptions ensembleOptions;
+    ensembleOptions.participants = m_options.nodeCount;
+    ensembleOptions.host = m_options.host;
+    if (m_options.basePort != 0) {
+        for (int i = 0; i < m_options.nodeCount; ++i)
+            ensembleOptions.clientPorts.push_back(
+                static_cast<std::uint16_t>(m_options.basePort + i));
+    }
+    if (m_options.dataDir.empty()) {
+        m_baseDir = makeTemporaryDir();
+        m_temporaryDir = true;
+        ensembleOptions.forceSync = false;
+    } else {
+        m_baseDir = m_options.dataDir;
+        m_temporaryDir = false;
+    }
+    std::error_code ec;
+    if (m_baseDir.empty() || (!std::filesystem::create_directories(m_baseDir, ec) && ec)) {
+        m_lastError = fmt::format("cannot create the data folder {}", m_baseDir.string());
+        return std::make_error_code(std::errc::io_error);
+    }
+    ensembleOptions.baseDir = m_baseDir;
+    ensembleOptions.tickTimeMs = m_options.tickTimeMs;
+    ensembleOptions.fourLetterWhitelist = {"srvr", "stat", "ruok", "conf", "mntr", "cons", "envi"};
+    ensembleOptions.server.extendedTypesEnabled = true;
+    ensembleOptions.server.saslEnabled = m_options.saslAclScheme;
+    ensembleOptions.server.containerCheckIntervalMs = m_options.containerCheckIntervalMs;
+    // prepare() picks the quorum and election ports (and free client ports) by binding and
+    // releasing them, so another process may take one before its node binds it for good. Such
+    // a race is tried again with fresh ports; a named client port that is taken is reported.
+    for (int attempt = 1;; ++attempt) {
+        auto ensemble = std::make_unique<zk::Ensemble>(ensembleOptions);
+        ensemble->setEventSink(m_sink);
+        std::string error;
+        if (auto taken = ensemble->prepare(error)) {
+            m_lastError = error;
+            return taken;
+        }
+        if (ensemble->startAll(error)) {
+            m_ensemble = std::move(ensemble);
+            return {};
+        }
+        ensemble->killAll();
+        m_lastError = error; // "server 2: cannot listen: Address already in use", ...
+        const bool bindFailed = error.find("listen") != std::string::npos;
+        if (!bindFailed || attempt == startAttempts)
+            return std::make_error_code(bindFailed ? std::errc::address_in_use
+                                                   : std::errc::io_error);
+    }
+}
+
+void EmbeddedCluster::stop()
+{
+    if (m_ensemble) {
+        m_ensemble->killAll();
+        m_ensemble.reset();
+    }
+    if (m_temporaryDir && !m_baseDir.empty()) {
+        std::error_code ignored;
+        std::filesystem::remove_all(m_baseDir, ignored);
+        m_baseDir.clear();
+    }
+}
+
+std::string EmbeddedCluster::connectString() const
+{
+    if (m_ensemble)
+        return m_ensemble->connectString();
+    std::string out;
+    for (int i = 0; i < m_options.nodeCount; ++i)
+        out += fmt::format("{}{}:{}", i ? "," : "", m_options.host, m_options.basePort + i);
+    return out;
+}
+
+std::vector<EmbeddedCluster::NodeInfo> EmbeddedCluster::nodes() const
+{
+    std::vector<NodeInfo> out;
+    for (int i = 0; i < m_options.nodeCount; ++i) {
+        NodeInfo info;
+        info.sid = i + 1;
+        info.host = m_options.host;
+        info.clientPort = static_cast<std::uint16_t>(m_options.basePort + i);
+        if (m_ensemble) {
+            info.clientPort = m_ensemble->clientPort(info.sid);
+            info.running = m_ensemble->isRunning(info.sid);
+            info.paused = m_ensemble->isPaused(info.sid);
+            info.role = roleName(m_ensemble->status(info.sid));
+        } else {
+            info.role = "down";
+        }
+        out.push_back(info);
+    }
+    return out;
+}
+
+std::vector<zk::Sid> EmbeddedCluster::sids() const
+{
+    std::vector<zk::Sid> out;
+    for (int i = 1; i <= m_options.nodeCount; ++i)
+        out.push_back(i);
+    return out;
+}
+
+void EmbeddedCluster::setEventSink(zk::Ensemble::EventSink sink)
+{
+    m_sink = std::move(sink);
+    if (m_ensemble)
+        m_ensemble->setEventSink(m_sink);
+}
+
+std::filesystem::path EmbeddedCluster::nodeDataDir(std::int64_t sid) const
+{
+    return m_baseDir / ("node" + std::to_string(sid));
+}
+
+std::string EmbeddedCluster::modeLabel() const
+{
+    return fmt::format("embedded ensemble of {} servers", m_options.nodeCount);
+}
 
 std::optional<std::uint16_t> EmbeddedCluster::findFreePort(std::uint16_t from, int tries)
 {
-    for (int i = 0; i < tries && int(from) + i <= 65535; ++i) {
-        const auto port = static_cast<std::uint16_t>(from + i);
-        if (canBind("127.0.0.1", port))
-            return port;
+    return findFreePorts(from, 1, tries);
+}
+
+std::optional<std::uint16_t> EmbeddedCluster::findFreePorts(std::uint16_t from, int count,
+                                                            int tries)
+{
+    for (int i = 0; i < tries && int(from) + i + count - 1 <= 65535; ++i) {
+        const auto first = static_cast<std::uint16_t>(from + i);
+        if (portsInUse("127.0.0.1", first, count).empty())
+            return first;
     }
     return std::nullopt;
 }
@@ -129,6 +215,18 @@ std::optional<std::uint16_t> EmbeddedCluster::findFreePort(std::uint16_t from, i
 bool EmbeddedCluster::portInUse(const std::string& host, std::uint16_t port)
 {
     return !canBind(host, port);
+}
+
+std::vector<std::uint16_t> EmbeddedCluster::portsInUse(const std::string& host, std::uint16_t from,
+                                                       int count)
+{
+    std::vector<std::uint16_t> taken;
+    for (int i = 0; i < count && int(from) + i <= 65535; ++i) {
+        const auto port = static_cast<std::uint16_t>(from + i);
+        if (!canBind(host, port))
+            taken.push_back(port);
+    }
+    return taken;
 }
 
 } // namespace zoolab

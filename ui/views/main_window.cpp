@@ -2,6 +2,7 @@
 
 #include "controllers/edit_history.h"
 #include "models/znode_icons.h"
+#include "views/cluster_view.h"
 #include "views/connect_dialog.h"
 #include "views/connection_tab.h"
 
@@ -87,12 +88,13 @@ MainWindow::MainWindow(Options options, QWidget* parent)
 
 MainWindow::~MainWindow()
 {
-    // Close every connection before the embedded server stops.
+    // Close every connection (and the cluster view) before the embedded ensemble stops.
     while (m_tabs->count() > 0) {
         QWidget* page = m_tabs->widget(0);
         m_tabs->removeTab(0);
         delete page;
     }
+    m_controller->detach();
 }
 
 void MainWindow::buildActions()
@@ -174,8 +176,9 @@ void MainWindow::buildActions()
                 tab->setConsoleVisible(on);
         }
     });
-    view->addAction(QStringLiteral("C&luster"), this,
-                    [this] { m_tabs->setCurrentWidget(m_clusterTab); });
+    QAction* clusterAction =
+        view->addAction(QStringLiteral("C&luster"), this, &MainWindow::showClusterTab);
+    clusterAction->setShortcut(QKeySequence(QStringLiteral("Ctrl+1")));
 
     QMenu* help = menuBar()->addMenu(QStringLiteral("&Help"));
     help->addAction(QStringLiteral("&About ZooLab"), this, [this] {
@@ -221,59 +224,41 @@ void MainWindow::rebuildRecentMenu()
 
 void MainWindow::buildClusterTab()
 {
-    m_clusterTab = new QWidget(m_tabs);
-    auto* layout = new QVBoxLayout(m_clusterTab);
-    layout->setContentsMargins(24, 24, 24, 24);
-    m_clusterText = new QLabel(m_clusterTab);
-    m_clusterText->setTextFormat(Qt::RichText);
-    m_clusterText->setWordWrap(true);
-    m_clusterText->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    m_clusterText->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    layout->addWidget(m_clusterText, 1);
-    m_tabs->addTab(m_clusterTab, QStringLiteral("Cluster"));
+    m_controller = std::make_unique<ClusterController>();
+    m_clusterView = new ClusterView(m_controller.get(), m_tabs);
+    m_tabs->addTab(m_clusterView, QStringLiteral("Cluster"));
     // The cluster tab stays; only connection tabs close.
     m_tabs->tabBar()->setTabButton(0, QTabBar::RightSide, nullptr);
     m_tabs->tabBar()->setTabButton(0, QTabBar::LeftSide, nullptr);
+    connect(m_controller.get(), &ClusterController::message, this,
+            [this](const QString& text) { statusBar()->showMessage(text, 8000); });
     refreshClusterTab();
+}
+
+void MainWindow::showClusterTab()
+{
+    m_tabs->setCurrentWidget(m_clusterView);
 }
 
 void MainWindow::refreshClusterTab()
 {
-    QString html = QStringLiteral("<h2>Embedded cluster</h2>");
     if (!m_cluster || !m_cluster->running()) {
-        html +=
-            QStringLiteral("<p>No embedded server is running%1.</p>")
-                .arg(m_embeddedNote.isEmpty() ? QString() : QStringLiteral(": ") + m_embeddedNote);
-    } else {
-        html += QStringLiteral("<p><b>%1</b>: one ZooLab server in this process. ")
-                    .arg(QString::fromStdString(EmbeddedCluster::modeLabel()).toHtmlEscaped());
-        html += QStringLiteral("The engine serves standalone today; the three-node ensemble on "
-                               "ports 2181–2183 comes with the quorum engine.</p>");
-        html += QStringLiteral("<table cellpadding='6' border='1' style='border-collapse: "
-                               "collapse'><tr><th>sid</th><th>client address</th><th>role</th>"
-                               "<th>state</th></tr>");
-        for (const auto& node : m_cluster->nodes()) {
-            html += QStringLiteral("<tr><td>%1</td><td>%2:%3</td><td>%4</td><td>%5</td></tr>")
-                        .arg(node.sid)
-                        .arg(QString::fromStdString(node.host))
-                        .arg(node.clientPort)
-                        .arg(QString::fromStdString(node.role))
-                        .arg(node.running ? QStringLiteral("running") : QStringLiteral("stopped"));
-        }
-        html += QStringLiteral("</table>");
-        html += QStringLiteral("<p>Data survives restarts of the studio: the server keeps Apache "
-                               "ZooKeeper's transaction log and snapshots in "
-                               "<code>%1</code>.</p>")
-                    .arg(m_options.dataDir.toHtmlEscaped());
-        if (!m_embeddedNote.isEmpty())
-            html += QStringLiteral("<p><i>%1</i></p>").arg(m_embeddedNote.toHtmlEscaped());
+        m_clusterView->setNote(
+            QStringLiteral("No embedded ensemble is running%1.")
+                .arg(m_embeddedNote.isEmpty() ? QString() : QStringLiteral(": ") + m_embeddedNote));
+        m_clusterView->setFooter({});
+        return;
     }
-    html += QStringLiteral("<h3>Coming with the quorum engine</h3><ul>"
-                           "<li>ensemble view: nodes, roles (leader, followers), epochs and "
-                           "zxids</li><li>elections and ZAB traffic as they happen</li>"
-                           "<li>charts: latency, outstanding requests, znode and watch counts"
-                           "</li><li>kill, restart and partition nodes</li></ul>");
-    m_clusterText->setText(html);
+    m_clusterView->setNote(m_embeddedNote);
+    m_clusterView->setFooter(
+        QStringLiteral("%1 in this process · clients connect to %2 · each server keeps Apache "
+                       "ZooKeeper's txn log and snapshots in %3/node1…node%4, kept across "
+                       "restarts of the studio")
+            .arg(QString::fromStdString(m_cluster->modeLabel()),
+                 QString::fromStdString(m_cluster->connectString()),
+                 m_options.dataDir.isEmpty() ? QStringLiteral("a temporary folder")
+                                             : m_options.dataDir)
+            .arg(m_cluster->options().nodeCount));
 }
 
 void MainWindow::startUp()
@@ -296,44 +281,63 @@ void MainWindow::startEmbedded()
 {
     std::uint16_t port = m_options.embeddedPort;
     const std::string host = "127.0.0.1";
-    if (port != 0 && EmbeddedCluster::portInUse(host, port)) {
-        const auto free = EmbeddedCluster::findFreePort(std::uint16_t(port + 1));
-        const QString taken = QStringLiteral("Port %1 on 127.0.0.1 is already in use (another "
-                                             "ZooKeeper server?)")
-                                  .arg(port);
+    const int count = EmbeddedCluster::Options().nodeCount;
+    const auto taken =
+        port == 0 ? std::vector<std::uint16_t>{} : EmbeddedCluster::portsInUse(host, port, count);
+    if (!taken.empty()) {
+        const auto free = EmbeddedCluster::findFreePorts(std::uint16_t(port + count), count);
+        QStringList takenText;
+        for (std::uint16_t p : taken)
+            takenText << QString::number(p);
+        const QString problem =
+            QStringLiteral("%1 %2 on 127.0.0.1 %3 already in use (another ZooKeeper server?)")
+                .arg(taken.size() == 1 ? QStringLiteral("Port") : QStringLiteral("Ports"),
+                     takenText.join(QStringLiteral(", ")),
+                     taken.size() == 1 ? QStringLiteral("is") : QStringLiteral("are"));
+        const QString range =
+            free ? QStringLiteral("%1–%2").arg(*free).arg(*free + count - 1) : QString();
+        QStringList thereHosts;
+        for (std::uint16_t p : taken)
+            thereHosts << QStringLiteral("127.0.0.1:%1").arg(p);
+        const QString there = thereHosts.join(QLatin1Char(','));
         enum class Choice
         {
-            FreePort,
+            FreePorts,
             ConnectThere,
             None
-        } choice = Choice::FreePort;
+        } choice = Choice::FreePorts;
         if (m_options.interactive) {
-            QMessageBox box(QMessageBox::Question, QStringLiteral("Port in use"), taken + '.',
+            QMessageBox box(QMessageBox::Question, QStringLiteral("Ports in use"),
+                            problem + QStringLiteral(". The embedded ensemble needs %1 client "
+                                                     "ports in a row from %2.")
+                                          .arg(count)
+                                          .arg(port),
                             QMessageBox::NoButton, this);
             QPushButton* useFree = nullptr;
             if (free)
-                useFree = box.addButton(QStringLiteral("Start embedded on port %1").arg(*free),
+                useFree = box.addButton(QStringLiteral("Start embedded on ports %1").arg(range),
                                         QMessageBox::AcceptRole);
-            QPushButton* there = box.addButton(QStringLiteral("Connect to 127.0.0.1:%1").arg(port),
-                                               QMessageBox::ActionRole);
-            box.addButton(QStringLiteral("No embedded server"), QMessageBox::RejectRole);
+            QPushButton* connectThere =
+                box.addButton(QStringLiteral("Connect to %1").arg(there), QMessageBox::ActionRole);
+            box.addButton(QStringLiteral("No embedded cluster"), QMessageBox::RejectRole);
             box.exec();
-            choice = box.clickedButton() == useFree ? Choice::FreePort
-                     : box.clickedButton() == there ? Choice::ConnectThere
-                                                    : Choice::None;
+            choice = box.clickedButton() == useFree        ? Choice::FreePorts
+                     : box.clickedButton() == connectThere ? Choice::ConnectThere
+                                                           : Choice::None;
         }
         if (choice == Choice::ConnectThere) {
-            m_embeddedNote = taken + QStringLiteral("; connected to it instead");
+            m_embeddedNote = problem + QStringLiteral("; connected to it instead");
             ConnectionSpec spec;
-            spec.connectString = QStringLiteral("127.0.0.1:%1").arg(port);
+            spec.connectString = there;
             openConnection(spec);
             return;
         }
         if (choice == Choice::None || !free) {
-            m_embeddedNote = taken;
+            m_embeddedNote = problem;
             return;
         }
-        m_embeddedNote = taken + QStringLiteral("; the embedded server uses port %1").arg(*free);
+        m_embeddedNote =
+            problem + QStringLiteral("; the embedded ensemble uses ports %1 instead").arg(range);
         statusBar()->showMessage(m_embeddedNote, 15000);
         port = *free;
     }
@@ -342,7 +346,10 @@ void MainWindow::startEmbedded()
     options.basePort = port;
     options.dataDir = m_options.dataDir.toStdString();
     m_cluster = std::make_unique<EmbeddedCluster>(options);
+    // Observed before it starts, so the view shows the first election.
+    m_controller->attach(m_cluster.get());
     if (auto ec = m_cluster->start()) {
+        m_controller->detach();
         m_embeddedNote = m_cluster->lastError().empty()
                              ? QStringLiteral("it could not listen on 127.0.0.1:%1: %2")
                                    .arg(port)
@@ -351,8 +358,8 @@ void MainWindow::startEmbedded()
         m_cluster.reset();
         if (m_options.interactive)
             QMessageBox::warning(
-                this, QStringLiteral("Embedded server"),
-                QStringLiteral("The embedded server did not start: %1.").arg(m_embeddedNote));
+                this, QStringLiteral("Embedded cluster"),
+                QStringLiteral("The embedded ensemble did not start: %1.").arg(m_embeddedNote));
         return;
     }
     ConnectionSpec spec;
@@ -418,8 +425,9 @@ void MainWindow::resetEmbeddedCluster()
         return;
     const auto answer = QMessageBox::question(
         this, QStringLiteral("Reset embedded cluster"),
-        QStringLiteral("Delete every znode and session of the embedded server and start it "
-                       "empty?\n\nIts data directory %1 is wiped. This cannot be undone.")
+        QStringLiteral("Delete every znode and session of the embedded ensemble and start it "
+                       "empty?\n\nIts data folder %1 (every server's dataDir) is wiped. This "
+                       "cannot be undone.")
             .arg(m_options.dataDir),
         QMessageBox::Reset | QMessageBox::Cancel, QMessageBox::Cancel);
     if (answer != QMessageBox::Reset)
@@ -439,6 +447,7 @@ bool MainWindow::wipeAndRestartEmbedded(QString* error)
         if (tab && tab->session()->spec().embedded)
             closeTab(i);
     }
+    m_controller->detach();
     m_cluster.reset();
     std::error_code ec;
     std::filesystem::remove_all(m_options.dataDir.toStdString(), ec);
@@ -452,7 +461,8 @@ bool MainWindow::wipeAndRestartEmbedded(QString* error)
     refreshClusterTab();
     updateStatus();
     if (!m_cluster || !m_cluster->running()) {
-        *error = QStringLiteral("The embedded server did not start again: %1").arg(m_embeddedNote);
+        *error =
+            QStringLiteral("The embedded ensemble did not start again: %1").arg(m_embeddedNote);
         return false;
     }
     return true;
@@ -486,7 +496,7 @@ void MainWindow::updateStatus()
         action->setEnabled(tab != nullptr);
     if (!tab) {
         m_stateLabel->setText(m_cluster && m_cluster->running()
-                                  ? QStringLiteral("Embedded server on %1")
+                                  ? QStringLiteral("Embedded ensemble on %1")
                                         .arg(QString::fromStdString(m_cluster->connectString()))
                                   : QStringLiteral("No connection selected"));
         m_serverLabel->clear();

@@ -1,0 +1,124 @@
+#pragma once
+// ClusterController: how the studio observes and drives the embedded ensemble (ARCHITECTURE.md
+// section 7). It subscribes a PeerEventBridge to the ensemble's events, polls every server's
+// QuorumStatus on a timer (5 Hz by default), and feeds the models: ClusterModel (servers),
+// VoteTableModel (the election), LinkModel (cuts and slow motion), EventTimelineModel
+// (everything, with the studio's own actions), and MetricsSeries (what the charts draw). Views
+// call its actions; it never lets a view touch the ensemble.
+//
+// Threads: a GUI-thread QObject. The ensemble's methods can block (a kill joins a node's
+// thread, a restart recovers its dataDir), so actions and polls run in order on one worker
+// thread of the controller's own; results come back through a GuiInbox. Nothing here blocks
+// the GUI thread except detach(), which waits for the worker.
+//
+// Lifetime: attach() an EmbeddedCluster before its start() to see the first election (or a
+// running one); detach() (or the destructor, or attaching another) removes the event sink,
+// waits for the worker and drops late results. The cluster must outlive its attachment:
+// detach before destroying it.
+
+#include "bridge/gui_inbox.h"
+#include "bridge/peer_event_bridge.h"
+#include "controllers/embedded_cluster.h"
+#include "models/cluster_model.h"
+#include "models/metrics_series.h"
+
+#include <QObject>
+#include <QThreadPool>
+#include <QTimer>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+
+namespace zoolab {
+
+class EventTimelineModel;
+class LinkModel;
+class VoteTableModel;
+
+// One poll of the whole ensemble.
+struct EnsemblePoll
+{
+    std::vector<NodePoll> nodes;
+    std::optional<zk::Sid> servingLeader;
+};
+
+class ClusterController : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ClusterController(QObject* parent = nullptr);
+    ~ClusterController() override;
+
+    void attach(EmbeddedCluster* cluster);
+    void detach();
+    bool attached() const { return m_cluster != nullptr; }
+    EmbeddedCluster* cluster() const { return m_cluster; }
+
+    ClusterModel* clusterModel() const { return m_clusterModel; }
+    VoteTableModel* voteModel() const { return m_voteModel; }
+    LinkModel* linkModel() const { return m_linkModel; }
+    EventTimelineModel* timelineModel() const { return m_timeline; }
+    const MetricsSeries& metrics() const { return m_metrics; }
+
+    // "serving, leader 2", "1 of 3 alive: no quorum", "electing (3 of 3 alive)", ...
+    QString bannerText() const { return m_banner; }
+    std::optional<zk::Sid> servingLeader() const { return m_servingLeader; }
+    // Milliseconds on the bridge's clock (the time axis of events, the timeline and charts).
+    std::int64_t nowMs() const;
+    std::size_t pollCount() const { return m_polls; }
+
+    // Actions run in order on the worker; the models follow through events and polls.
+    void kill(zk::Sid sid);
+    void restart(zk::Sid sid);
+    void pause(zk::Sid sid);
+    void resume(zk::Sid sid);
+    void killLeader(); // the serving leader, else whichever server is LEADING
+    void setLinkCut(zk::Sid a, zk::Sid b, bool cut);
+    void toggleLink(zk::Sid a, zk::Sid b);
+    // Delays every election message by `delay` (Ensemble::setDelay on every ordered pair), so
+    // an election unfolds slowly enough to watch. 0 is real time.
+    void setElectionDelay(std::chrono::milliseconds delay);
+    std::chrono::milliseconds electionDelay() const { return m_electionDelay; }
+    void setPollIntervalMs(int ms);
+    void pollNow();
+
+    static QString bannerFor(const ClusterModel& nodes, const LinkModel& links,
+                             std::optional<zk::Sid> servingLeader);
+
+signals:
+    // After the models took a batch of events (once per batch).
+    void eventsArrived(const zoolab::PeerEventBridge::Batch& batch);
+    // After the models took a poll.
+    void polled();
+    void bannerChanged(const QString& text);
+    void electionDelayChanged(int delayMs);
+    // A sentence for the status bar: an action that failed or did something worth saying.
+    void message(const QString& text);
+
+private:
+    void onEvents(PeerEventBridge::Batch batch);
+    void onPoll(std::uint64_t generation, const EnsemblePoll& poll);
+    void run(std::function<void(zk::Ensemble&)> task);
+    void note(zk::Sid sid, const QString& text);
+    void updateBanner();
+
+    EmbeddedCluster* m_cluster = nullptr;
+    std::uint64_t m_generation = 0;
+    std::shared_ptr<PeerEventBridge> m_bridge;
+    std::shared_ptr<GuiInbox> m_inbox;
+    QThreadPool m_worker;
+    QTimer m_pollTimer;
+    bool m_pollInFlight = false;
+    std::size_t m_polls = 0;
+    ClusterModel* m_clusterModel = nullptr;
+    VoteTableModel* m_voteModel = nullptr;
+    LinkModel* m_linkModel = nullptr;
+    EventTimelineModel* m_timeline = nullptr;
+    MetricsSeries m_metrics;
+    std::optional<zk::Sid> m_servingLeader;
+    QString m_banner;
+    std::chrono::milliseconds m_electionDelay{0};
+};
+
+} // namespace zoolab

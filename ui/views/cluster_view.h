@@ -1,0 +1,81 @@
+#pragma once
+// ClusterView: the studio's home view of the embedded ensemble (the "Cluster" tab). A banner
+// says whether it serves ("serving, leader 2", "1 of 3 alive: no quorum"); beside it "Kill the
+// leader", the election speed (slow motion through election message delays) and "Heal all
+// links". Below, the live scene (ClusterScene) next to the vote table, the server table and
+// the link table; under them the event timeline (filterable, exportable to JSON lines) and the
+// charts (ClusterCharts).
+//
+// Thread: GUI thread. Actions go to the ClusterController; the view never touches the engine.
+// Ownership: owns its widgets and scene; the controller must outlive it.
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QGraphicsView;
+class QLabel;
+class QPushButton;
+class QSplitter;
+class QSortFilterProxyModel;
+class QTabWidget;
+class QTableView;
+
+namespace zoolab {
+
+class ClusterCharts;
+class ClusterController;
+class ClusterScene;
+
+class ClusterView : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ClusterView(ClusterController* controller, QWidget* parent = nullptr);
+
+    // A line under the banner (why no ensemble runs, which ports it moved to, ...).
+    void setNote(const QString& note);
+    // Where the servers keep their data and how clients reach them.
+    void setFooter(const QString& text);
+
+    ClusterScene* scene() const { return m_scene; }
+    QGraphicsView* graphicsView() const { return m_graphics; }
+    QLabel* banner() const { return m_banner; }
+    QComboBox* speedBox() const { return m_speed; }
+    QTabWidget* detailTabs() const { return m_detailTabs; }
+    QTabWidget* historyTabs() const { return m_historyTabs; }
+    ClusterCharts* charts() const { return m_charts; }
+    QTableView* timelineView() const { return m_timelineView; }
+    // Selects the speed whose election delay is delayMs (0, 600, 1500, 3000).
+    void setElectionDelayMs(int delayMs);
+    void showCharts();
+    void showTimeline();
+    bool exportTimeline(const QString& path, QString* error);
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+    void showEvent(QShowEvent* event) override;
+
+private:
+    QWidget* buildTimeline();
+    void updateBanner(const QString& text);
+    void fitScene();
+
+    ClusterController* m_controller = nullptr;
+    ClusterScene* m_scene = nullptr;
+    QGraphicsView* m_graphics = nullptr;
+    QLabel* m_banner = nullptr;
+    QLabel* m_note = nullptr;
+    QLabel* m_footer = nullptr;
+    QPushButton* m_killLeader = nullptr;
+    QComboBox* m_speed = nullptr;
+    QTabWidget* m_detailTabs = nullptr;
+    QTabWidget* m_historyTabs = nullptr;
+    QSplitter* m_split = nullptr;
+    QTableView* m_timelineView = nullptr;
+    QSortFilterProxyModel* m_timelineFilter = nullptr;
+    QCheckBox* m_showTraffic = nullptr;
+    ClusterCharts* m_charts = nullptr;
+};
+
+} // namespace zoolab

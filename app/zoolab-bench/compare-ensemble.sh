@@ -62,9 +62,11 @@ measure() { # impl
     done
     local ports="$base $((base + 1)) $((base + 2))"
     local hosts="127.0.0.1:$base,127.0.0.1:$((base + 1)),127.0.0.1:$((base + 2))"
+    local launched; launched=$(date +%s.%N)
     for i in 1 2 3; do start_node "$impl" "$i"; done
     # shellcheck disable=SC2086
-    result[$impl.cold]=$(/usr/bin/python3 "$here/ensemble_timing.py" cold $ports | json_field coldStartMs)
+    result[$impl.cold]=$(/usr/bin/python3 "$here/ensemble_timing.py" cold "$launched" $ports |
+        json_field coldStartMs)
     for mode in "writes:0" "reads:1" "90% reads:0.9"; do
         local label=${mode%%:*} out
         out=$("$bench" -s "$hosts" -d "$duration" --warmup 2 --sessions 24 --outstanding 16 \
@@ -85,7 +87,7 @@ measure() { # impl
         local killed; killed=$(json_field killedPort <<<"$line")
         start_node "$impl" $((killed - base + 1))
         # shellcheck disable=SC2086
-        /usr/bin/python3 "$here/ensemble_timing.py" cold $ports >/dev/null
+        /usr/bin/python3 "$here/ensemble_timing.py" cold "$(date +%s.%N)" $ports >/dev/null
     done
     result[$impl.failover]=$(echo $times | median)
     result[$impl.failoverAll]=$times

@@ -1,7 +1,8 @@
 """Times a 3-node ensemble for compare-ensemble.sh; prints one JSON line.
 
-  ensemble_timing.py cold PORT...          ms from now until one node leads, the others follow
-                                           and a write through the leader succeeds
+  ensemble_timing.py cold START PORT...    ms from START (wall-clock seconds, when the servers
+                                           were launched) until one node leads, the others
+                                           follow and a write through the leader succeeds
   ensemble_timing.py failover PID_FILE PORT...
                                            kill -9 of the leader (pid read from PID_FILE,
                                            one "port pid" per line), then ms until a write
@@ -63,8 +64,8 @@ def write_once(port, path, deadline):
     return False
 
 
-def cold(ports):
-    start = time.monotonic()
+def cold(launched, ports):
+    start = time.monotonic() - (time.time() - launched)
     deadline = start + 120
     leader = None
     while time.monotonic() < deadline and leader is None:
@@ -101,7 +102,8 @@ def failover(pid_file, ports):
 
 
 if sys.argv[1] == "cold":
-    print(json.dumps({"coldStartMs": round(cold([int(p) for p in sys.argv[2:]]), 1)}))
+    ms = cold(float(sys.argv[2]), [int(p) for p in sys.argv[3:]])
+    print(json.dumps({"coldStartMs": round(ms, 1)}))
 else:
     killed, ms = failover(sys.argv[2], [int(p) for p in sys.argv[3:]])
     print(json.dumps({"killedPort": killed, "failoverMs": round(ms, 1)}))

@@ -248,9 +248,9 @@ private slots:
         QTest::addColumn<int>("seeds");
         QTest::addColumn<int>("nodes");
         QTest::addColumn<int>("observers");
-        QTest::newRow("3 nodes") << 400 << 3 << 0;
-        QTest::newRow("5 nodes") << 150 << 5 << 0;
-        QTest::newRow("3 nodes + observer") << 100 << 3 << 1;
+        QTest::newRow("3 nodes") << 1500 << 3 << 0;
+        QTest::newRow("5 nodes") << 500 << 5 << 0;
+        QTest::newRow("3 nodes + observer") << 500 << 3 << 1;
     }
 
     void randomFaults()

@@ -51,6 +51,7 @@ namespace zk::sim {
 
 enum class ZabTraceLevel
 {
+    Off,     // nothing (the random runs: no formatting at all)
     Roles,   // role changes with reasons, establishment, leader-side sync, faults, clients
     Zab,     // also phases, epochs, learner-side sync, snapshots, quorum connections
     Packets, // also every quorum packet delivered and every election event
@@ -138,7 +139,7 @@ public:
     const std::vector<std::string>& violations() const { return m_violations; }
     bool checkInvariants() const { return m_violations.empty(); }
     std::vector<std::string> takeTrace() { return std::exchange(m_trace, {}); }
-    void setTraceLevel(ZabTraceLevel level) { m_options.traceLevel = level; }
+    void setTraceLevel(ZabTraceLevel level);
     void traceLine(std::string line);
 
     std::uint64_t seed() const { return m_options.seed; }

@@ -393,11 +393,12 @@ private:
         };
         options.link = randomLink();
         options.disk = {.fsyncTicksMin = 0, .fsyncTicksMax = plan.between(0, 6)};
-        const std::int64_t snapCount = v2 && more.chance(600'000) ? more.between(4, 80) : 0;
+        const std::int64_t snapCount = v2 && more.chance(600'000) ? more.between(20, 300) : 0;
         options.disk.snapCount = snapCount;
         if (v2 && more.chance(600'000))
             options.fragmentPerMillion = std::uint32_t(more.between(50'000, 500'000));
         const auto trace = traceFromEnvironment();
+        options.traceLevel = zk::sim::ZabTraceLevel::Off;
         if (trace) {
             options.traceLevel = *trace;
             options.traceTicks = true;

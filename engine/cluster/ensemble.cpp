@@ -142,13 +142,35 @@ bool Ensemble::start(Sid sid, std::string& error)
 
 bool Ensemble::startAll(std::string& error)
 {
-    if (prepare(error))
-        return false;
-    for (Sid sid : sids()) {
-        if (!start(sid, error))
-            return false;
+    // Ports picked free can be taken by someone else before a server binds them; while no
+    // server of ours runs yet, pick them again and retry.
+    bool noneRunning = false;
+    {
+        std::lock_guard lock(m_mutex);
+        noneRunning = m_nodes.empty();
     }
-    return true;
+    for (int attempt = 0;; ++attempt) {
+        if (prepare(error))
+            return false;
+        bool started = true;
+        for (Sid sid : sids()) {
+            if (!start(sid, error)) {
+                started = false;
+                break;
+            }
+        }
+        if (started)
+            return true;
+        const bool freshStart =
+            noneRunning && attempt < 2 && error.find("in use") != std::string::npos;
+        if (!freshStart)
+            return false;
+        killAll();
+        std::lock_guard lock(m_mutex);
+        m_prepared = false;
+        m_members.clear();
+        m_clientPorts.clear();
+    }
 }
 
 void Ensemble::kill(Sid sid)

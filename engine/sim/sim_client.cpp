@@ -56,8 +56,9 @@ bool SimClient::receive(std::span<const std::uint8_t> frame, Tick now)
     }
     if (response->timeOut <= 0 || response->sessionId == 0) {
         // Session expired: the next connection asks for a new one.
-        m_trace.push_back(
-            fmt::format("{} session 0x{:x} expired (n{})", m_name, m_session, m_node));
+        if (m_tracing)
+            m_trace.push_back(
+                fmt::format("{} session 0x{:x} expired (n{})", m_name, m_session, m_node));
         m_session = 0;
         m_password.clear();
         return false;
@@ -66,7 +67,7 @@ bool SimClient::receive(std::span<const std::uint8_t> frame, Tick now)
         m_problems.push_back(fmt::format("{}: asked for session 0x{:x}, got 0x{:x}", m_name,
                                          m_session, response->sessionId));
     }
-    if (m_session == 0)
+    if (m_session == 0 && m_tracing)
         m_trace.push_back(fmt::format("{} connected to n{}", m_name, m_node));
     m_session = response->sessionId;
     m_password = response->passwd;
@@ -103,18 +104,21 @@ void SimClient::onReply(std::span<const std::uint8_t> payload, Tick now)
     const Sent sent = std::move(m_outstanding.front());
     m_outstanding.pop_front();
     if (header.err != static_cast<std::int32_t>(ZError::Ok)) {
-        m_trace.push_back(fmt::format("{} {} {} -> error {}", m_name,
-                                      sent.request.type == OpCode::Create ? "create" : "setData",
-                                      sent.request.path, header.err));
+        if (m_tracing)
+            m_trace.push_back(
+                fmt::format("{} {} {} -> error {}", m_name,
+                            sent.request.type == OpCode::Create ? "create" : "setData",
+                            sent.request.path, header.err));
         return;
     }
     ++m_writesAcked;
     if (sent.request.type == OpCode::Create && !sent.request.ephemeral)
         m_ownPaths.push_back(sent.request.path);
-    m_trace.push_back(fmt::format("{} {}{} {} ok zxid=0x{:x} (n{})", m_name,
-                                  sent.request.type == OpCode::Create ? "create" : "setData",
-                                  sent.request.ephemeral ? " -e" : "", sent.request.path,
-                                  header.zxid, m_node));
+    if (m_tracing)
+        m_trace.push_back(fmt::format("{} {}{} {} ok zxid=0x{:x} (n{})", m_name,
+                                      sent.request.type == OpCode::Create ? "create" : "setData",
+                                      sent.request.ephemeral ? " -e" : "", sent.request.path,
+                                      header.zxid, m_node));
     m_acks.push_back(ClientAck{m_name, sent.request.type, sent.request.path, header.zxid, m_node,
                                now, sent.request.ephemeral});
 }

@@ -83,6 +83,7 @@ public:
     std::vector<ClientAck> takeAcks() { return std::exchange(m_acks, {}); }
     std::vector<std::string> takeProblems() { return std::exchange(m_problems, {}); }
     std::vector<std::string> takeTrace() { return std::exchange(m_trace, {}); }
+    void setTracing(bool on) { m_tracing = on; } // off: no trace lines are made
     std::uint64_t writesSent() const { return m_writesSent; }
     std::uint64_t writesAcked() const { return m_writesAcked; }
 
@@ -121,6 +122,7 @@ private:
     Tick m_reconnectAt = 0;
     Tick m_pausedUntil = 0;
     bool m_auto = false;
+    bool m_tracing = true;
     int m_autoMax = 3;
     std::uint32_t m_ephemeralPerMillion = 0;
     std::uint64_t m_counter = 0;

@@ -69,7 +69,7 @@ public:
     std::vector<Zxid> snapshotHistory(Sid sid, std::optional<std::uint64_t> snapshotId) const;
 
     void established(Sid sid, Epoch epoch);
-    // After every tick for every live node: a serving leader's history becomes the committed
+    // After every input of a serving node: a serving leader's history becomes the committed
     // one; a serving learner's must be a prefix of it; the digest must match.
     void serving(Sid sid, bool leader, std::int64_t treeDigest);
     // A client's OK for a write that carried zxid.
@@ -96,7 +96,6 @@ private:
     void setHistory(Node& n, std::vector<Zxid> history);
     void append(Node& n, Zxid zxid);
     void catalog(Sid sid, Zxid zxid, std::vector<std::uint8_t> bytes);
-    // Length of the common prefix of a node's history and the committed one.
     bool isPrefixOfCommitted(const Node& n) const;
     bool committedIsPrefixOf(const Node& n) const;
     void extendCommitted(Sid sid, const Node& n);

@@ -244,9 +244,10 @@ void ZabCluster::boot(Sid sid)
                                               std::move(recovered.sessions), wallMs());
     slot.state = std::move(node);
     disturbed();
-    traceLine(fmt::format("n{} {} zxid={} acceptedEpoch={} currentEpoch={}", sid,
-                          slot.lives == 1 ? "started" : "restarted", hex(zxid),
-                          durable.acceptedEpoch, durable.currentEpoch));
+    if (traces(ZabTraceLevel::Roles))
+        traceLine(fmt::format("n{} {} zxid={} acceptedEpoch={} currentEpoch={}", sid,
+                              slot.lives == 1 ? "started" : "restarted", hex(zxid),
+                              durable.acceptedEpoch, durable.currentEpoch));
     input(sid, [](QuorumPeer& peer) { peer.start(); });
 }
 
@@ -283,8 +284,9 @@ void ZabCluster::crash(Sid sid)
     for (ClientConnectionId id : clients)
         closeClient(id, false);
     disturbed();
-    traceLine(fmt::format("n{} crashed (log durable up to {}, {} unsynced txns lost)", sid,
-                          hex(slot.disk.lastDurable()), lost));
+    if (traces(ZabTraceLevel::Roles))
+        traceLine(fmt::format("n{} crashed (log durable up to {}, {} unsynced txns lost)", sid,
+                              hex(slot.disk.lastDurable()), lost));
 }
 
 void ZabCluster::restart(Sid sid)
@@ -304,21 +306,24 @@ void ZabCluster::partition(const std::vector<std::vector<Sid>>& groups)
         for (Sid sid : group)
             text += fmt::format(" {}", sid);
     }
-    traceLine("partition" + text);
+    if (traces(ZabTraceLevel::Roles))
+        traceLine("partition" + text);
 }
 
 void ZabCluster::cut(Sid from, Sid to)
 {
     m_network.cut(from, to);
     disturbed();
-    traceLine(fmt::format("cut {} -> {}", from, to));
+    if (traces(ZabTraceLevel::Roles))
+        traceLine(fmt::format("cut {} -> {}", from, to));
 }
 
 void ZabCluster::heal()
 {
     m_network.heal();
     disturbed();
-    traceLine("heal");
+    if (traces(ZabTraceLevel::Roles))
+        traceLine("heal");
 }
 
 void ZabCluster::setLinkProfile(const LinkProfile& link)
@@ -528,7 +533,9 @@ void ZabCluster::carryOut(Sid sid, PeerAction& action)
                 m_checker.reset(sid, std::move(history), zxid,
                                 (leaving ? "reload at " : "TRUNC to ") + hex(a.zxid), kind);
                 takeCheckerProblems();
-                traceLine(leaving ? fmt::format("n{} left its sync: database reloaded from disk at "
+                if (traces(ZabTraceLevel::Roles))
+                    traceLine(leaving
+                                  ? fmt::format("n{} left its sync: database reloaded from disk at "
                                                 "{}",
                                                 sid, hex(zxid))
                                   : fmt::format("n{} TRUNC to {}: log cut, database reloaded at {}",
@@ -568,8 +575,9 @@ void ZabCluster::record(Sid sid, const PeerEvent& event)
         n.state = event.state;
         if (from == event.state && event.state == ServerState::Looking)
             return; // a restart's first LOOKING
-        traceLine(fmt::format("n{} {} -> {} ({})", sid, stateName(from), stateName(event.state),
-                              event.text));
+        if (traces(ZabTraceLevel::Roles))
+            traceLine(fmt::format("n{} {} -> {} ({})", sid, stateName(from), stateName(event.state),
+                                  event.text));
         return;
     }
     case Kind::PhaseChanged:
@@ -583,11 +591,13 @@ void ZabCluster::record(Sid sid, const PeerEvent& event)
     case Kind::Sync:
         if (n.peer->state() == ServerState::Leading) {
             ++m_syncs[event.text];
-            // The learner's own zxid, seen from outside: what the sync starts from.
-            const Zxid from =
-                isLive(event.peer) ? peer(event.peer).database().lastProcessedZxid() : Zxid{-1};
-            traceLine(fmt::format("n{} syncs n{} by {} from {} to {}", sid, event.peer, event.text,
-                                  hex(from), hex(event.zxid)));
+            if (traces(ZabTraceLevel::Roles)) {
+                // The learner's own zxid, seen from outside: what the sync starts from.
+                const Zxid from =
+                    isLive(event.peer) ? peer(event.peer).database().lastProcessedZxid() : Zxid{-1};
+                traceLine(fmt::format("n{} syncs n{} by {} from {} to {}", sid, event.peer,
+                                      event.text, hex(from), hex(event.zxid)));
+            }
         } else if (traces(ZabTraceLevel::Zab)) {
             traceLine(fmt::format("n{} got {} {} from n{}", sid, event.text, hex(event.zxid),
                                   event.peer));
@@ -596,7 +606,9 @@ void ZabCluster::record(Sid sid, const PeerEvent& event)
     case Kind::Established:
         ++m_establishments;
         m_checker.established(sid, event.epoch);
-        traceLine(fmt::format("n{} established epoch={} quorum={}", sid, event.epoch, event.text));
+        if (traces(ZabTraceLevel::Roles))
+            traceLine(
+                fmt::format("n{} established epoch={} quorum={}", sid, event.epoch, event.text));
         return;
     case Kind::Proposal:
     case Kind::Ack:
@@ -891,6 +903,7 @@ SimClient& ZabCluster::addClient(const std::string& name, std::optional<Sid> nod
     auto client = std::make_unique<SimClient>(name, m_clientPrng.split(),
                                               m_options.sessionTimeoutMs, pingTicks);
     client->setAutoWrite(autoWrite);
+    client->setTracing(traces(ZabTraceLevel::Roles));
     SimClient& ref = *client;
     m_clients.emplace(name, std::move(client));
     m_clientNodes[name] = node;
@@ -999,8 +1012,10 @@ void ZabCluster::collectClient(SimClient& client)
     takeCheckerProblems();
     for (std::string& problem : client.takeProblems())
         violation(std::move(problem));
-    for (std::string& line : client.takeTrace())
-        traceLine(std::move(line));
+    for (std::string& line : client.takeTrace()) {
+        if (traces(ZabTraceLevel::Roles))
+            traceLine(std::move(line));
+    }
 }
 
 // ---- Checks ----
@@ -1141,6 +1156,13 @@ void ZabCluster::violation(std::string text)
     std::string line = fmt::format("seed={} t={}: {}", m_options.seed, m_now, text);
     traceLine("VIOLATION " + line);
     m_violations.push_back(std::move(line));
+}
+
+void ZabCluster::setTraceLevel(ZabTraceLevel level)
+{
+    m_options.traceLevel = level;
+    for (auto& [name, client] : m_clients)
+        client->setTracing(traces(ZabTraceLevel::Roles));
 }
 
 void ZabCluster::traceLine(std::string line)

@@ -10,10 +10,12 @@
 //   SendLeader/SendLearner
 //                  one ordered, reliable byte stream per connection and direction, decoded
 //                  on arrival as QuorumChannel does (QuorumPackets, and on the learner's side
-//                  the SNAP stream that follows a SNAP packet); a crash, a cut link or a close
-//                  breaks it, and each end that still had it open gets leaderLost or
-//                  learnerClosed (a closing end's last bytes arrive before the close);
-//   Persist        SimDisk append, logged(zxid) when the simulated fsync completes;
+//                  the SNAP stream that follows a SNAP packet), optionally in pieces; a crash,
+//                  a cut link or a close breaks it, and each end that still had it open gets
+//                  leaderLost or learnerClosed (a closing end's last bytes arrive before the
+//                  close, a crashed end's are lost);
+//   Persist        SimDisk append, logged(zxid) when the simulated fsync completes; with a
+//                  snapCount, the serving database is snapshotted when one falls due;
 //   WriteEpoch     durable at once; TakeSnapshot writes database() durably;
 //   TruncateLog    SimDisk truncation, database rebuilt from the newest kept snapshot and the
 //                  log, then databaseReloaded() before any other input;
@@ -25,8 +27,9 @@
 //
 // Invariants (ZabChecker, after every input) are recorded as violations with seed and tick,
 // as is liveness: once the network is quiet (no cut, no loss) and a quorum is live for
-// liveBoundTicks after the last fault, one leader must serve with every live node following it.
-// ZK_SEED=<n> replays a run; the trace (setTraceLevel) tells its story.
+// liveBoundTicks after the last fault, one leader must serve (see isStable). checkDatabases()
+// adds what holds once the run settled: acknowledged creates everywhere, no orphan ephemerals.
+// ZK_SEED=<n> replays a run; the trace (setTraceLevel, traceSink) tells its story.
 
 #include "sim/sim_client.h"
 #include "sim/sim_disk.h"
@@ -48,6 +51,7 @@ namespace zk::sim {
 
 enum class ZabTraceLevel
 {
+    Off,     // nothing (the random runs: no formatting at all)
     Roles,   // role changes with reasons, establishment, leader-side sync, faults, clients
     Zab,     // also phases, epochs, learner-side sync, snapshots, quorum connections
     Packets, // also every quorum packet delivered and every election event
@@ -135,7 +139,7 @@ public:
     const std::vector<std::string>& violations() const { return m_violations; }
     bool checkInvariants() const { return m_violations.empty(); }
     std::vector<std::string> takeTrace() { return std::exchange(m_trace, {}); }
-    void setTraceLevel(ZabTraceLevel level) { m_options.traceLevel = level; }
+    void setTraceLevel(ZabTraceLevel level);
     void traceLine(std::string line);
 
     std::uint64_t seed() const { return m_options.seed; }

@@ -248,9 +248,9 @@ private slots:
         QTest::addColumn<int>("seeds");
         QTest::addColumn<int>("nodes");
         QTest::addColumn<int>("observers");
-        QTest::newRow("3 nodes") << 400 << 3 << 0;
-        QTest::newRow("5 nodes") << 150 << 5 << 0;
-        QTest::newRow("3 nodes + observer") << 100 << 3 << 1;
+        QTest::newRow("3 nodes") << 1500 << 3 << 0;
+        QTest::newRow("5 nodes") << 500 << 5 << 0;
+        QTest::newRow("3 nodes + observer") << 500 << 3 << 1;
     }
 
     void randomFaults()
@@ -393,11 +393,12 @@ private:
         };
         options.link = randomLink();
         options.disk = {.fsyncTicksMin = 0, .fsyncTicksMax = plan.between(0, 6)};
-        const std::int64_t snapCount = v2 && more.chance(600'000) ? more.between(4, 80) : 0;
+        const std::int64_t snapCount = v2 && more.chance(600'000) ? more.between(20, 300) : 0;
         options.disk.snapCount = snapCount;
         if (v2 && more.chance(600'000))
             options.fragmentPerMillion = std::uint32_t(more.between(50'000, 500'000));
         const auto trace = traceFromEnvironment();
+        options.traceLevel = zk::sim::ZabTraceLevel::Off;
         if (trace) {
             options.traceLevel = *trace;
             options.traceTicks = true;

@@ -65,6 +65,29 @@ void setUpLogging(const std::string& logFile, const std::string& level)
 
 } // namespace
 
+// Waits for SIGTERM/SIGINT while the host serves; a host failure ends the wait with exit
+// status 3. Stops the host either way.
+template <typename Host>
+int serveUntilStopped(Host& host, const sigset_t& signals, const char* failurePrefix)
+{
+    for (;;) {
+        const timespec wait{0, 200 * 1000 * 1000};
+        const int received = sigtimedwait(&signals, nullptr, &wait);
+        if (received > 0) {
+            spdlog::info("signal {} received, shutting down", received);
+            break;
+        }
+        if (host.failed()) {
+            spdlog::critical("zoolab-server stops: {}{}", failurePrefix, host.failureMessage());
+            host.stop();
+            return 3;
+        }
+    }
+    host.stop();
+    spdlog::info("stopped");
+    return 0;
+}
+
 // One member of an ensemble (server.N lines): runs until SIGTERM/SIGINT or a storage failure.
 static int runQuorumMember(const zk::ServerConfig& config, std::uint64_t seed, sigset_t signals)
 {
@@ -113,22 +136,7 @@ static int runQuorumMember(const zk::ServerConfig& config, std::uint64_t seed, s
                  "initLimit={}, syncLimit={})",
                  config.myId.value_or(0), config.servers.size(), host->clientPort(),
                  config.tickTimeMs, config.initLimit, config.syncLimit);
-    for (;;) {
-        const timespec wait{0, 200 * 1000 * 1000};
-        const int received = sigtimedwait(&signals, nullptr, &wait);
-        if (received > 0) {
-            spdlog::info("signal {} received, shutting down", received);
-            break;
-        }
-        if (host->failed()) {
-            spdlog::critical("zoolab-server stops: {}", host->failureMessage());
-            host->stop();
-            return 3;
-        }
-    }
-    host->stop();
-    spdlog::info("stopped");
-    return 0;
+    return serveUntilStopped(*host, signals, "");
 }
 
 int main(int argc, char** argv)
@@ -230,21 +238,5 @@ int main(int argc, char** argv)
     spdlog::info("zoolab-server standalone, serving clients on port {} (tickTime={} ms)",
                  host->clientPort(), config.tickTimeMs);
 
-    // Wait for a stop signal, watching for a storage failure meanwhile.
-    for (;;) {
-        const timespec wait{0, 200 * 1000 * 1000};
-        const int received = sigtimedwait(&signals, nullptr, &wait);
-        if (received > 0) {
-            spdlog::info("signal {} received, shutting down", received);
-            break;
-        }
-        if (host->failed()) {
-            spdlog::critical("zoolab-server stops: storage failed: {}", host->failureMessage());
-            host->stop();
-            return 3;
-        }
-    }
-    host->stop();
-    spdlog::info("stopped");
-    return 0;
+    return serveUntilStopped(*host, signals, "storage failed: ");
 }

@@ -206,23 +206,6 @@ void ServerCore::handleConnect(ConnectionId connection, ConnectionInfo& info,
         }
         m_sessions.addSession(session, timeout, m_tickCount);
         const auto password = sessionPassword(session);
-        if (m_role == ServerRole::ReadOnly) {
-            // A read-only server keeps its sessions to itself: nothing is logged.
-            response.timeOut = timeout;
-            response.sessionId = session;
-            response.passwd.assign(password.begin(), password.end());
-            info.session = session;
-            info.sessionTimeoutMs = timeout;
-            m_sessionConnection[session] = connection;
-            Pending pending;
-            pending.kind = PendingKind::Connect;
-            pending.connection = connection;
-            pending.session = session;
-            pending.connectResponse = std::move(response);
-            m_pending.push_back(std::move(pending));
-            release();
-            return;
-        }
         response.timeOut = timeout;
         response.sessionId = session;
         response.passwd.assign(password.begin(), password.end());
@@ -234,6 +217,12 @@ void ServerCore::handleConnect(ConnectionId connection, ConnectionInfo& info,
         pending.connection = connection;
         pending.session = session;
         pending.connectResponse = std::move(response);
+        if (m_role == ServerRole::ReadOnly) {
+            // A read-only server keeps its sessions to itself: nothing is logged.
+            m_pending.push_back(std::move(pending));
+            release();
+            return;
+        }
         enqueueTxn(std::move(pending),
                    m_prep.prepareCreateSession(session, timeout, m_nextZxid++, m_nowMs));
         return;

@@ -338,6 +338,11 @@ void ZabCluster::setDiskProfile(const SimDiskProfile& disk)
         slot.disk.setProfile(disk);
 }
 
+void ZabCluster::setDiskProfile(Sid sid, const SimDiskProfile& disk)
+{
+    m_nodes.at(sid).disk.setProfile(disk);
+}
+
 // ---- Time ----
 
 void ZabCluster::schedule(Tick at, Event event)

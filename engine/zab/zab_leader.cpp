@@ -308,10 +308,16 @@ void QuorumPeer::syncLearner(LearnerLink& link)
                                           m_config.encodeSnap(database(), databaseSessions())});
         }
     }
-    // startForwarding: what is proposed and not committed yet follows the sync.
+    // startForwarding: what is proposed and not committed yet follows the sync. An ACK the
+    // learner sent for one of these before it reconnected no longer holds: a TRUNC has just
+    // removed it from its log (it was above our last commit), and it acks again once the
+    // proposal is logged anew. Counting the old ACK could commit a txn on fewer disks than a
+    // quorum.
     if (!link.observer) {
-        for (const auto& [zxid, proposal] : m_outstanding)
+        for (auto& [zxid, proposal] : m_outstanding) {
+            proposal.acks.erase(link.sid);
             sendToLink(link, packetOf(QuorumPacketType::Proposal, zxid, proposal.data));
+        }
     }
     sendToLink(link,
                packetOf(QuorumPacketType::NewLeader, makeZxid(m_newEpoch, 0), m_config.configData));

@@ -225,6 +225,60 @@ private slots:
         QVERIFY2(cluster.checkInvariants(), report(cluster));
     }
 
+    void staleAckFromATruncatedFollower()
+    {
+        // 5 nodes, leader 5, 3 cut off. /p is proposed; 4 logs and acks it at once, 1 and 2
+        // have slow disks. 4 crashes and comes back before /p commits: the leader TRUNCs it
+        // and sends /p again, which 4 logs slowly. When 1 acks, /p must not count 4's ack from
+        // before the TRUNC: only 5 and 1 hold it on disk, and if they go down with 2 and 4,
+        // 2, 3 and 4 form a quorum without it.
+        ZabSimOptions options = drillOptions(27);
+        options.disk = {.fsyncTicksMin = 1, .fsyncTicksMax = 1};
+        ZabCluster cluster(options);
+        cluster.addNodes(5);
+        cluster.startAll();
+        QVERIFY2(cluster.runUntilStable(kStableBound), report(cluster));
+        QCOMPARE(cluster.servingLeader(), std::optional<Sid>{5});
+        auto& writer = cluster.addClient("c5", Sid{5}, false);
+        writer.queueCreate("/before", "x");
+        QVERIFY2(cluster.runUntilConverged(kConvergeBound), report(cluster));
+        cluster.partition({{3}, {1, 2, 4, 5}});
+        cluster.setDiskProfile(1, {.fsyncTicksMin = 40, .fsyncTicksMax = 40});
+        cluster.setDiskProfile(2, {.fsyncTicksMin = 400, .fsyncTicksMax = 400});
+        cluster.tick(20);
+        const zk::Zxid before = cluster.peer(5).database().lastProcessedZxid();
+        writer.queueCreate("/p", "x");
+        // Until 4 has /p on disk and its ACK had time to arrive.
+        for (int i = 0; i < 200 && cluster.disk(4).lastDurable() <= before; ++i)
+            cluster.tick();
+        QVERIFY(cluster.disk(4).lastDurable() > before);
+        cluster.tick(4);
+        cluster.crash(4);
+        cluster.setDiskProfile(4, {.fsyncTicksMin = 400, .fsyncTicksMax = 400});
+        cluster.restart(4);
+        const std::uint64_t truncs = cluster.syncs("TRUNC");
+        for (int i = 0; i < 200 && cluster.syncs("TRUNC") == truncs; ++i)
+            cluster.tick();
+        QCOMPARE(cluster.syncs("TRUNC"), truncs + 1);
+        cluster.tick(60); // 1's ACK arrives
+        cluster.crash(5);
+        cluster.crash(1);
+        cluster.crash(2);
+        cluster.crash(4);
+        cluster.heal();
+        cluster.setDiskProfile({.fsyncTicksMin = 1, .fsyncTicksMax = 1});
+        cluster.restart(2);
+        cluster.restart(4);
+        QVERIFY2(cluster.runUntilStable(kStableBound), report(cluster));
+        cluster.checkDatabases();
+        QVERIFY2(cluster.checkInvariants(), report(cluster));
+        cluster.restart(1);
+        cluster.restart(5);
+        QVERIFY2(cluster.runUntilConverged(kConvergeBound), report(cluster));
+        cluster.checkDatabases();
+        QVERIFY2(cluster.checkInvariants(), report(cluster));
+    }
+
     void partitionedLeaderStepsDown()
     {
         ZabCluster cluster(drillOptions(24));

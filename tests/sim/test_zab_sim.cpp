@@ -420,13 +420,16 @@ private:
 
     // Plan versions: 1 crashes, restarts, partitions, cuts, loss, delay, disk latency under
     // persistent writes; 2 adds fragmented quorum streams, snapshots while serving, ephemeral
-    // nodes and stalled clients whose sessions expire. Version 2's draws come from their own
-    // generator, so a version-1 seed plays the same faults in both.
+    // nodes and stalled clients whose sessions expire; 3 gives single nodes slow disks, so
+    // that one follower's ACKs lag the others'. Each version draws from its own generator,
+    // so a seed of an older version plays the same faults in the newer ones.
     void runRandomSeed(std::uint64_t seed, int nodes, int observers, int version, Stats& stats)
     {
         zk::Prng plan(seed ^ 0x2ab5eed2ab5eedULL);
         zk::Prng more(seed ^ 0x5eed2ab5eed2abULL);
+        zk::Prng third(seed ^ 0x3ab5eed3ab5eedULL);
         const bool v2 = version >= 2;
+        const bool v3 = version >= 3;
         ZabSimOptions options;
         options.seed = seed;
         options.commitLogCount = std::size_t(plan.between(3, 40));
@@ -529,6 +532,15 @@ private:
                 // A client stalls for 0.5 to 3 session timeouts.
                 auto* client = cluster.client("c" + std::to_string(more.between(1, clients)));
                 client->pauseUntil(cluster.currentTick() + more.between(50, 300));
+            }
+            if (v3 && third.chance(250'000)) {
+                // One node's disk turns slow (up to several ticks of the leader's quorum
+                // check), or fast again.
+                const Sid sid = Sid(third.between(1, nodes + observers));
+                const Tick slow = third.chance(500'000) ? third.between(5, 80) : 1;
+                cluster.setDiskProfile(
+                    sid,
+                    {.fsyncTicksMin = slow / 2, .fsyncTicksMax = slow, .snapCount = snapCount});
             }
             QVERIFY2(cluster.checkInvariants(), report(cluster));
         }

@@ -314,6 +314,7 @@ private:
     Epoch m_learnEpoch = 0;
     bool m_snapshotNeeded = false;
     bool m_newLeaderAckPending = false;
+    Zxid m_newLeaderDurableZxid = 0; // what must be durable before the NEWLEADER ACK
     bool m_syncModeKnown = false;
     Zxid m_newLeaderZxid = 0;
     bool m_awaitingReload = false;

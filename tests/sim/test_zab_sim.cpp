@@ -279,6 +279,32 @@ private slots:
         QVERIFY2(cluster.checkInvariants(), report(cluster));
     }
 
+    void slowFollowerJoinsUnderLoad()
+    {
+        // Regression (seed 3000033, plan 3): a follower with a slow disk rejoins while
+        // clients keep writing. Its NEWLEADER ACK must wait for the txns synced before
+        // NEWLEADER, not for the proposals that keep arriving after it, or the ACK never
+        // leaves and the leader drops it every initLimit.
+        ZabSimOptions options = drillOptions(28);
+        options.disk = {.fsyncTicksMin = 1, .fsyncTicksMax = 1};
+        ZabCluster cluster(options);
+        cluster.addNodes(3);
+        cluster.startAll();
+        QVERIFY2(cluster.runUntilStable(kStableBound), report(cluster));
+        cluster.crash(1);
+        cluster.addClient("c1", Sid{3}, true);
+        cluster.addClient("c2", Sid{2}, true);
+        cluster.tick(100);
+        cluster.setDiskProfile(1, {.fsyncTicksMin = 30, .fsyncTicksMax = 30});
+        cluster.restart(1);
+        QVERIFY2(cluster.runUntilStable(kStableBound), report(cluster));
+        QVERIFY(cluster.peer(1).serving());
+        cluster.setAutoWrite(false);
+        QVERIFY2(cluster.runUntilConverged(kConvergeBound), report(cluster));
+        cluster.checkDatabases();
+        QVERIFY2(cluster.checkInvariants(), report(cluster));
+    }
+
     void partitionedLeaderStepsDown()
     {
         ZabCluster cluster(drillOptions(24));
@@ -348,6 +374,7 @@ private slots:
         QTest::newRow("3007676 SNAP then leader crash") << 3007676 << 3 << 0 << 1;
         QTest::newRow("3100094 write from an expiring session") << 3100094 << 3 << 1 << 2;
         QTest::newRow("3011638 currentEpoch before the DIFF is durable") << 3011638 << 3 << 0 << 2;
+        QTest::newRow("3000033 NEWLEADER ACK starved by a slow disk") << 3000033 << 3 << 0 << 3;
     }
 
     void regressionSeeds()

@@ -266,14 +266,28 @@ void QuorumPeer::maybeEpochAcked()
     if (m_epochAckQuorum || m_newEpoch < 0 || !learnerQuorum(m_epochAcks))
         return;
     m_epochAckQuorum = true;
-    writeCurrentEpoch(m_newEpoch);
     setPhase(ZabPhase::Synchronization);
     m_waitStartMs = m_nowMs;
-    m_newLeaderAcks = {m_config.myId};
+    m_newLeaderAcks = {};
+    m_historyZxid = m_durable.lastLoggedZxid;
     for (auto& [id, link] : m_links) {
         if (link.phase == LearnerLink::Phase::AwaitEpochAck && link.epochAcked)
             syncLearner(link);
     }
+    historyLogged();
+}
+
+// The leader is one of the NEWLEADER quorum, under the learners' rule: only once the history
+// it syncs them to is on its own disk, and currentEpoch is written then. It may still be
+// logging txns it applied as a follower; were currentEpoch written first, a crash would leave
+// a server that claims the epoch without the history and wins the next election on it.
+void QuorumPeer::historyLogged()
+{
+    if (!m_epochAckQuorum || m_newLeaderAcks.contains(m_config.myId) ||
+        m_lastDurable < m_historyZxid)
+        return;
+    writeCurrentEpoch(m_newEpoch);
+    m_newLeaderAcks.insert(m_config.myId);
     maybeEstablish();
 }
 
@@ -365,7 +379,8 @@ void QuorumPeer::onLearnerAck(LearnerLink& link, Zxid zxid)
 
 void QuorumPeer::maybeEstablish()
 {
-    if (m_established || !m_epochAckQuorum || !learnerQuorum(m_newLeaderAcks))
+    if (m_established || !m_epochAckQuorum || !m_newLeaderAcks.contains(m_config.myId) ||
+        !learnerQuorum(m_newLeaderAcks))
         return;
     m_established = true;
     setPhase(ZabPhase::Broadcast);

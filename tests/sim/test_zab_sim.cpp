@@ -305,6 +305,52 @@ private slots:
         QVERIFY2(cluster.checkInvariants(), report(cluster));
     }
 
+    void newLeaderCrashBeforeItsHistoryIsDurable()
+    {
+        // Regression (seed 3000500, plan 3): 2 logged /x slowly while 3 and 1 committed it.
+        // With 3 down, 2 (same zxid, higher sid) leads epoch 2 holding /x only in memory. Had it
+        // written currentEpoch 2 then, a crash of 2 and 1 would bring 2 back claiming epoch 2
+        // without /x, beating 3 (epoch 1, with /x) and truncating the acknowledged /x away.
+        ZabSimOptions options = drillOptions(29);
+        options.disk = {.fsyncTicksMin = 1, .fsyncTicksMax = 1};
+        ZabCluster cluster(options);
+        cluster.addNodes(3);
+        cluster.startAll();
+        QVERIFY2(cluster.runUntilStable(kStableBound), report(cluster));
+        QCOMPARE(cluster.servingLeader(), std::optional<Sid>{3});
+        cluster.setDiskProfile(2, {.fsyncTicksMin = 300, .fsyncTicksMax = 300});
+        auto& writer = cluster.addClient("c3", Sid{3}, false);
+        writer.queueCreate("/x", "x");
+        for (int i = 0; i < 200 && cluster.acknowledged().empty(); ++i)
+            cluster.tick();
+        QCOMPARE(cluster.acknowledged().size(), std::size_t{1});
+        const zk::Zxid x = cluster.acknowledged().front().zxid;
+        cluster.tick(5); // 2 has /x logged, not on disk
+        QCOMPARE(cluster.peer(2).lastLoggedZxid(), x);
+        QVERIFY(cluster.disk(2).lastDurable() < x);
+        cluster.crash(3);
+        bool synced = false;
+        for (int i = 0; i < 500 && !synced; ++i) {
+            cluster.tick();
+            synced = cluster.peer(2).state() == ServerState::Leading &&
+                     cluster.peer(1).state() == ServerState::Following &&
+                     cluster.peer(1).durable().currentEpoch == 2;
+        }
+        QVERIFY2(synced, "1 never acked 2's NEWLEADER");
+        QVERIFY(cluster.disk(2).lastDurable() < x);
+        cluster.crash(2);
+        cluster.crash(1);
+        cluster.setDiskProfile({.fsyncTicksMin = 1, .fsyncTicksMax = 1});
+        cluster.restart(2);
+        cluster.restart(3);
+        QVERIFY2(cluster.runUntilStable(kStableBound), report(cluster));
+        QCOMPARE(cluster.servingLeader(), std::optional<Sid>{3});
+        cluster.restart(1);
+        QVERIFY2(cluster.runUntilConverged(kConvergeBound), report(cluster));
+        cluster.checkDatabases();
+        QVERIFY2(cluster.checkInvariants(), report(cluster));
+    }
+
     void partitionedLeaderStepsDown()
     {
         ZabCluster cluster(drillOptions(24));
@@ -375,6 +421,7 @@ private slots:
         QTest::newRow("3100094 write from an expiring session") << 3100094 << 3 << 1 << 2;
         QTest::newRow("3011638 currentEpoch before the DIFF is durable") << 3011638 << 3 << 0 << 2;
         QTest::newRow("3000033 NEWLEADER ACK starved by a slow disk") << 3000033 << 3 << 0 << 3;
+        QTest::newRow("3000500 leader's currentEpoch before its history") << 3000500 << 3 << 0 << 3;
     }
 
     void regressionSeeds()

@@ -480,7 +480,7 @@ private:
         return true;
     }
 
-    static constexpr int kPlanVersion = 2;
+    static constexpr int kPlanVersion = 3;
 
     struct Stats
     {

@@ -1,9 +1,10 @@
 // The real QuorumPeer on the seeded simulator: drills (fresh start, leader crash, a lagging
-// follower synced by DIFF, TRUNC and SNAP, a leader partitioned away), then hundreds of seeds
-// of crashes and restarts of any node, partitions, loss and delay under client write load,
-// with every ZAB invariant checked after every input and liveness after healing.
-// Each failure prints its seed; ZK_SEED=<n> replays that one seed, ZK_TRACE=roles|zab|packets
-// prints its trace.
+// follower synced by DIFF, TRUNC and SNAP, a leader partitioned away, and one drill per bug
+// the simulator found), then thousands of seeds of crashes and restarts of any node (several
+// at once too), partitions, loss, delay, slow disks and stalled clients under write load,
+// with every ZAB invariant checked after every input and liveness after healing, and the
+// seeds that found bugs. Each failure prints its seed; ZK_SEED=<n> replays that one seed,
+// ZK_TRACE=roles|zab|packets prints its trace, ZK_SIM_SEEDS=<n> caps the seeds per row.
 #include "sim/zab_cluster.h"
 
 #include <QtTest>

@@ -201,12 +201,29 @@ void ZabChecker::established(Sid sid, Epoch epoch)
         problem(
             fmt::format("two leaders established epoch {}: n{} and n{}", epoch, it->second, sid));
     const Node& n = node(sid);
+    m_epochHistory.try_emplace(epoch, n.history.size(), n.chain.empty() ? 0 : n.chain.back());
     if (!m_diverged && !committedIsPrefixOf(n)) {
         problem(fmt::format("n{} established epoch {} without every committed txn: it holds {} "
                             "txns up to {}, {} are committed up to {}",
                             sid, epoch, n.history.size(), hex(n.treeZxid), m_committed.size(),
                             hex(lastCommitted())));
         m_diverged = true;
+    }
+}
+
+void ZabChecker::holdsEpochHistory(Sid sid, Epoch currentEpoch, const std::string& when)
+{
+    const auto it = m_epochHistory.find(currentEpoch);
+    if (it == m_epochHistory.end())
+        return; // not established (yet)
+    const auto [size, chain] = it->second;
+    const Node& n = node(sid);
+    const bool holds = size == 0 || (n.history.size() >= size && n.chain[size - 1] == chain);
+    if (!holds) {
+        problem(fmt::format("n{} {} with currentEpoch {} but without the {} txns epoch {} was "
+                            "established with (it holds {} up to {})",
+                            sid, when, currentEpoch, size, currentEpoch, n.history.size(),
+                            hex(n.treeZxid)));
     }
 }
 

@@ -13,7 +13,10 @@
 //     starts with all of it (ZAB's primary-order and integrity); while serving, the histories
 //     of every leader and learner are prefixes of one another, and a serving node's DataTree
 //     digest equals the digest of the committed history replayed up to its last zxid;
-//   - a write a client got OK for is committed when the reply arrives.
+//   - a write a client got OK for is committed when the reply arrives;
+//   - a node's currentEpoch e means its durable history starts with the history e was
+//     established with (checked when it restarts and after a reset): else it could win an
+//     election on e and truncate committed txns.
 //
 // How a node's history is known without a hook in the peer: a database only moves forward by
 // applying txns that reached the node (logged by it, or received in PROPOSAL/INFORM), in zxid
@@ -69,6 +72,8 @@ public:
     std::vector<Zxid> snapshotHistory(Sid sid, std::optional<std::uint64_t> snapshotId) const;
 
     void established(Sid sid, Epoch epoch);
+    // After a restart or reset: the node's currentEpoch, checked against its history.
+    void holdsEpochHistory(Sid sid, Epoch currentEpoch, const std::string& when);
     // After every input of a serving node: a serving leader's history becomes the committed
     // one; a serving learner's must be a prefix of it; the digest must match.
     void serving(Sid sid, bool leader, std::int64_t treeDigest);
@@ -104,6 +109,8 @@ private:
     std::map<Sid, Node> m_nodes;
     std::map<Zxid, std::vector<std::uint8_t>> m_txns; // every txn seen, encoded
     std::map<Epoch, Sid> m_establishedBy;
+    // The leader's history when it established the epoch: its length and chain hash.
+    std::map<Epoch, std::pair<std::size_t, std::uint64_t>> m_epochHistory;
     std::map<std::pair<Sid, std::uint64_t>, std::vector<Zxid>> m_snapshots;
 
     std::vector<Zxid> m_committed;

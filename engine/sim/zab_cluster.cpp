@@ -235,6 +235,7 @@ void ZabCluster::boot(Sid sid)
     history.insert(history.end(), recovered.replayed.begin(), recovered.replayed.end());
     const Zxid zxid = recovered.tree.lastProcessedZxid();
     m_checker.started(sid, std::move(history), zxid);
+    m_checker.holdsEpochHistory(sid, durable.currentEpoch, "restarted");
     takeCheckerProblems();
 
     auto node = std::make_unique<Node>();
@@ -336,6 +337,11 @@ void ZabCluster::setDiskProfile(const SimDiskProfile& disk)
 {
     for (auto& [sid, slot] : m_nodes)
         slot.disk.setProfile(disk);
+}
+
+void ZabCluster::setDiskProfile(Sid sid, const SimDiskProfile& disk)
+{
+    m_nodes.at(sid).disk.setProfile(disk);
 }
 
 // ---- Time ----
@@ -532,6 +538,7 @@ void ZabCluster::carryOut(Sid sid, PeerAction& action)
                 kind.resentEpoch = n.peer->durable().acceptedEpoch;
                 m_checker.reset(sid, std::move(history), zxid,
                                 (leaving ? "reload at " : "TRUNC to ") + hex(a.zxid), kind);
+                m_checker.holdsEpochHistory(sid, n.peer->durable().currentEpoch, "reloaded");
                 takeCheckerProblems();
                 if (traces(ZabTraceLevel::Roles))
                     traceLine(leaving
@@ -832,6 +839,8 @@ void ZabCluster::onChunk(ChunkEvent& event)
             peer.leaderSnapshot(zxid, std::move(result.tree), std::move(result.sessions));
             if (peer.database().lastProcessedZxid() == zxid) {
                 m_checker.reset(link.learner, std::move(history), zxid, "SNAP " + hex(zxid));
+                m_checker.holdsEpochHistory(link.learner, peer.durable().currentEpoch,
+                                            "synced by SNAP");
                 takeCheckerProblems();
             }
             drain(link.learner);

@@ -104,6 +104,7 @@ public:
     void heal();
     void setLinkProfile(const LinkProfile& link);
     void setDiskProfile(const SimDiskProfile& disk);
+    void setDiskProfile(Sid sid, const SimDiskProfile& disk); // one node's disk
 
     // Clients. A client with a fixed node connects only there; otherwise each (re)connection
     // picks a live node at random.

@@ -361,6 +361,7 @@ void QuorumPeer::logged(Zxid lastDurable)
         return;
     m_lastDurable = lastDurable;
     if (m_state == ServerState::Leading) {
+        historyLogged();
         for (auto& [zxid, proposal] : m_outstanding) {
             if (zxid > lastDurable)
                 break;

@@ -8,9 +8,10 @@
 //   leader   discovery: FOLLOWERINFO from a quorum -> epoch = max(acceptedEpoch) + 1,
 //            LEADERINFO; ACKEPOCH from a quorum (a follower ahead of us ends the round);
 //            sync: each learner gets DIFF (+ PROPOSAL/COMMIT pairs from the committed log),
-//            TRUNC or SNAP, then NEWLEADER; a quorum of NEWLEADER ACKs establishes the epoch:
-//            UPTODATE, the server starts. Broadcast: PROPOSAL to followers, COMMIT once a
-//            quorum (the leader's own durable log included) acked, in zxid order, INFORM to
+//            TRUNC or SNAP, then NEWLEADER; a quorum of NEWLEADER ACKs establishes the epoch
+//            (the leader counts itself, and writes currentEpoch, once its own history is on
+//            disk): UPTODATE, the server starts. Broadcast: PROPOSAL to followers, COMMIT once
+//            a quorum (the leader's own durable log included) acked, in zxid order, INFORM to
 //            observers. PING every tickTime/2; a learner not heard from within syncLimit
 //            ticks is dropped, and the leader steps down when its synced learners and itself
 //            no longer form a quorum.
@@ -256,6 +257,7 @@ private:
     void onAckEpoch(LearnerLink& link, const QuorumPacket& packet);
     void maybeProposeEpoch();
     void maybeEpochAcked();
+    void historyLogged();
     void syncLearner(LearnerLink& link);
     void onLearnerAck(LearnerLink& link, Zxid zxid);
     void maybeEstablish();
@@ -305,6 +307,7 @@ private:
     std::map<Sid, Epoch> m_connectingEpochs; // voters' acceptedEpoch (us included)
     std::set<Sid> m_epochAcks;
     std::set<Sid> m_newLeaderAcks;
+    Zxid m_historyZxid = 0; // the end of the history we sync learners to
     std::map<LearnerLinkId, LearnerLink> m_links;
     std::map<Zxid, Proposal> m_outstanding;
     Zxid m_lastProposed = 0;
@@ -325,6 +328,7 @@ private:
     Epoch m_learnEpoch = 0;
     bool m_snapshotNeeded = false;
     bool m_newLeaderAckPending = false;
+    Zxid m_newLeaderDurableZxid = 0; // what must be durable before the NEWLEADER ACK
     bool m_syncModeKnown = false;
     Zxid m_newLeaderZxid = 0;
     bool m_awaitingReload = false;

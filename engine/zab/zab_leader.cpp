@@ -266,14 +266,28 @@ void QuorumPeer::maybeEpochAcked()
     if (m_epochAckQuorum || m_newEpoch < 0 || !learnerQuorum(m_epochAcks))
         return;
     m_epochAckQuorum = true;
-    writeCurrentEpoch(m_newEpoch);
     setPhase(ZabPhase::Synchronization);
     m_waitStartMs = m_nowMs;
-    m_newLeaderAcks = {m_config.myId};
+    m_newLeaderAcks = {};
+    m_historyZxid = m_durable.lastLoggedZxid;
     for (auto& [id, link] : m_links) {
         if (link.phase == LearnerLink::Phase::AwaitEpochAck && link.epochAcked)
             syncLearner(link);
     }
+    historyLogged();
+}
+
+// The leader is one of the NEWLEADER quorum, under the learners' rule: only once the history
+// it syncs them to is on its own disk, and currentEpoch is written then. It may still be
+// logging txns it applied as a follower; were currentEpoch written first, a crash would leave
+// a server that claims the epoch without the history and wins the next election on it.
+void QuorumPeer::historyLogged()
+{
+    if (!m_epochAckQuorum || m_newLeaderAcks.contains(m_config.myId) ||
+        m_lastDurable < m_historyZxid)
+        return;
+    writeCurrentEpoch(m_newEpoch);
+    m_newLeaderAcks.insert(m_config.myId);
     maybeEstablish();
 }
 
@@ -308,10 +322,16 @@ void QuorumPeer::syncLearner(LearnerLink& link)
                                           m_config.encodeSnap(database(), databaseSessions())});
         }
     }
-    // startForwarding: what is proposed and not committed yet follows the sync.
+    // startForwarding: what is proposed and not committed yet follows the sync. An ACK the
+    // learner sent for one of these before it reconnected no longer holds: a TRUNC has just
+    // removed it from its log (it was above our last commit), and it acks again once the
+    // proposal is logged anew. Counting the old ACK could commit a txn on fewer disks than a
+    // quorum.
     if (!link.observer) {
-        for (const auto& [zxid, proposal] : m_outstanding)
+        for (auto& [zxid, proposal] : m_outstanding) {
+            proposal.acks.erase(link.sid);
             sendToLink(link, packetOf(QuorumPacketType::Proposal, zxid, proposal.data));
+        }
     }
     sendToLink(link,
                packetOf(QuorumPacketType::NewLeader, makeZxid(m_newEpoch, 0), m_config.configData));
@@ -359,7 +379,8 @@ void QuorumPeer::onLearnerAck(LearnerLink& link, Zxid zxid)
 
 void QuorumPeer::maybeEstablish()
 {
-    if (m_established || !m_epochAckQuorum || !learnerQuorum(m_newLeaderAcks))
+    if (m_established || !m_epochAckQuorum || !m_newLeaderAcks.contains(m_config.myId) ||
+        !learnerQuorum(m_newLeaderAcks))
         return;
     m_established = true;
     setPhase(ZabPhase::Broadcast);

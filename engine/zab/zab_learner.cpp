@@ -203,8 +203,11 @@ void QuorumPeer::onSyncPacket(const QuorumPacket& packet)
 void QuorumPeer::onNewLeader(const QuorumPacket& packet)
 {
     m_newLeaderZxid = packet.zxid;
-    if (m_snapshotNeeded)
+    if (m_snapshotNeeded) {
         emit(peer_action::TakeSnapshot{});
+        // On disk before the next action: the history up to the snapshot is durable.
+        m_lastDurable = std::max(m_lastDurable, database().lastProcessedZxid());
+    }
     std::vector<LoggedTxn> toLog;
     for (Inflight& inflight : m_inflight) {
         if (!inflight.logged) {
@@ -216,6 +219,8 @@ void QuorumPeer::onNewLeader(const QuorumPacket& packet)
         m_durable.lastLoggedZxid = toLog.back().header.zxid;
         emit(peer_action::Persist{std::move(toLog)});
     }
+    // Everything logged so far, a tail logged before this sync included.
+    m_newLeaderDurableZxid = m_durable.lastLoggedZxid;
     m_learnPhase = LearnPhase::AwaitUpToDate;
     m_newLeaderAckPending = true;
     learnerLogged();
@@ -226,10 +231,11 @@ void QuorumPeer::learnerLogged()
     if (m_learnPhase != LearnPhase::AwaitUpToDate && m_learnPhase != LearnPhase::Serving)
         return;
     if (m_newLeaderAckPending) {
-        for (const Inflight& inflight : m_inflight) {
-            if (inflight.logged && inflight.txn.header.zxid > m_lastDurable)
-                return; // the ACK of NEWLEADER waits until the synced txns are on disk
-        }
+        // The ACK of NEWLEADER waits until the txns synced before it are on disk; not for the
+        // proposals that keep coming after it, or a slow disk under load would hold it back
+        // for good (Apache flushes what it logged at NEWLEADER, then ACKs).
+        if (m_lastDurable < m_newLeaderDurableZxid)
+            return;
         m_newLeaderAckPending = false;
         // currentEpoch only once the synced txns are durable (ZOOKEEPER-4643): a crash in
         // between must not leave a server that claims the new epoch without its history,

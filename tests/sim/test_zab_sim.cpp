@@ -1,9 +1,10 @@
 // The real QuorumPeer on the seeded simulator: drills (fresh start, leader crash, a lagging
-// follower synced by DIFF, TRUNC and SNAP, a leader partitioned away), then hundreds of seeds
-// of crashes and restarts of any node, partitions, loss and delay under client write load,
-// with every ZAB invariant checked after every input and liveness after healing.
-// Each failure prints its seed; ZK_SEED=<n> replays that one seed, ZK_TRACE=roles|zab|packets
-// prints its trace.
+// follower synced by DIFF, TRUNC and SNAP, a leader partitioned away, and one drill per bug
+// the simulator found), then thousands of seeds of crashes and restarts of any node (several
+// at once too), partitions, loss, delay, slow disks and stalled clients under write load,
+// with every ZAB invariant checked after every input and liveness after healing, and the
+// seeds that found bugs. Each failure prints its seed; ZK_SEED=<n> replays that one seed,
+// ZK_TRACE=roles|zab|packets prints its trace, ZK_SIM_SEEDS=<n> caps the seeds per row.
 #include "sim/zab_cluster.h"
 
 #include <QtTest>
@@ -225,6 +226,132 @@ private slots:
         QVERIFY2(cluster.checkInvariants(), report(cluster));
     }
 
+    void staleAckFromATruncatedFollower()
+    {
+        // 5 nodes, leader 5, 3 cut off. /p is proposed; 4 logs and acks it at once, 1 and 2
+        // have slow disks. 4 crashes and comes back before /p commits: the leader TRUNCs it
+        // and sends /p again, which 4 logs slowly. When 1 acks, /p must not count 4's ack from
+        // before the TRUNC: only 5 and 1 hold it on disk, and if they go down with 2 and 4,
+        // 2, 3 and 4 form a quorum without it.
+        ZabSimOptions options = drillOptions(27);
+        options.disk = {.fsyncTicksMin = 1, .fsyncTicksMax = 1};
+        ZabCluster cluster(options);
+        cluster.addNodes(5);
+        cluster.startAll();
+        QVERIFY2(cluster.runUntilStable(kStableBound), report(cluster));
+        QCOMPARE(cluster.servingLeader(), std::optional<Sid>{5});
+        auto& writer = cluster.addClient("c5", Sid{5}, false);
+        writer.queueCreate("/before", "x");
+        QVERIFY2(cluster.runUntilConverged(kConvergeBound), report(cluster));
+        cluster.partition({{3}, {1, 2, 4, 5}});
+        cluster.setDiskProfile(1, {.fsyncTicksMin = 40, .fsyncTicksMax = 40});
+        cluster.setDiskProfile(2, {.fsyncTicksMin = 400, .fsyncTicksMax = 400});
+        cluster.tick(20);
+        const zk::Zxid before = cluster.peer(5).database().lastProcessedZxid();
+        writer.queueCreate("/p", "x");
+        // Until 4 has /p on disk and its ACK had time to arrive.
+        for (int i = 0; i < 200 && cluster.disk(4).lastDurable() <= before; ++i)
+            cluster.tick();
+        QVERIFY(cluster.disk(4).lastDurable() > before);
+        cluster.tick(4);
+        cluster.crash(4);
+        cluster.setDiskProfile(4, {.fsyncTicksMin = 400, .fsyncTicksMax = 400});
+        cluster.restart(4);
+        const std::uint64_t truncs = cluster.syncs("TRUNC");
+        for (int i = 0; i < 200 && cluster.syncs("TRUNC") == truncs; ++i)
+            cluster.tick();
+        QCOMPARE(cluster.syncs("TRUNC"), truncs + 1);
+        cluster.tick(60); // 1's ACK arrives
+        cluster.crash(5);
+        cluster.crash(1);
+        cluster.crash(2);
+        cluster.crash(4);
+        cluster.heal();
+        cluster.setDiskProfile({.fsyncTicksMin = 1, .fsyncTicksMax = 1});
+        cluster.restart(2);
+        cluster.restart(4);
+        QVERIFY2(cluster.runUntilStable(kStableBound), report(cluster));
+        cluster.checkDatabases();
+        QVERIFY2(cluster.checkInvariants(), report(cluster));
+        cluster.restart(1);
+        cluster.restart(5);
+        QVERIFY2(cluster.runUntilConverged(kConvergeBound), report(cluster));
+        cluster.checkDatabases();
+        QVERIFY2(cluster.checkInvariants(), report(cluster));
+    }
+
+    void slowFollowerJoinsUnderLoad()
+    {
+        // Regression (seed 3000033, plan 3): a follower with a slow disk rejoins while
+        // clients keep writing. Its NEWLEADER ACK must wait for the txns synced before
+        // NEWLEADER, not for the proposals that keep arriving after it, or the ACK never
+        // leaves and the leader drops it every initLimit.
+        ZabSimOptions options = drillOptions(28);
+        options.disk = {.fsyncTicksMin = 1, .fsyncTicksMax = 1};
+        ZabCluster cluster(options);
+        cluster.addNodes(3);
+        cluster.startAll();
+        QVERIFY2(cluster.runUntilStable(kStableBound), report(cluster));
+        cluster.crash(1);
+        cluster.addClient("c1", Sid{3}, true);
+        cluster.addClient("c2", Sid{2}, true);
+        cluster.tick(100);
+        cluster.setDiskProfile(1, {.fsyncTicksMin = 30, .fsyncTicksMax = 30});
+        cluster.restart(1);
+        QVERIFY2(cluster.runUntilStable(kStableBound), report(cluster));
+        QVERIFY(cluster.peer(1).serving());
+        cluster.setAutoWrite(false);
+        QVERIFY2(cluster.runUntilConverged(kConvergeBound), report(cluster));
+        cluster.checkDatabases();
+        QVERIFY2(cluster.checkInvariants(), report(cluster));
+    }
+
+    void newLeaderCrashBeforeItsHistoryIsDurable()
+    {
+        // Regression (seed 3000500, plan 3): 2 logged /x slowly while 3 and 1 committed it.
+        // With 3 down, 2 (same zxid, higher sid) leads epoch 2 holding /x only in memory. Had it
+        // written currentEpoch 2 then, a crash of 2 and 1 would bring 2 back claiming epoch 2
+        // without /x, beating 3 (epoch 1, with /x) and truncating the acknowledged /x away.
+        ZabSimOptions options = drillOptions(29);
+        options.disk = {.fsyncTicksMin = 1, .fsyncTicksMax = 1};
+        ZabCluster cluster(options);
+        cluster.addNodes(3);
+        cluster.startAll();
+        QVERIFY2(cluster.runUntilStable(kStableBound), report(cluster));
+        QCOMPARE(cluster.servingLeader(), std::optional<Sid>{3});
+        cluster.setDiskProfile(2, {.fsyncTicksMin = 300, .fsyncTicksMax = 300});
+        auto& writer = cluster.addClient("c3", Sid{3}, false);
+        writer.queueCreate("/x", "x");
+        for (int i = 0; i < 200 && cluster.acknowledged().empty(); ++i)
+            cluster.tick();
+        QCOMPARE(cluster.acknowledged().size(), std::size_t{1});
+        const zk::Zxid x = cluster.acknowledged().front().zxid;
+        cluster.tick(5); // 2 has /x logged, not on disk
+        QCOMPARE(cluster.peer(2).lastLoggedZxid(), x);
+        QVERIFY(cluster.disk(2).lastDurable() < x);
+        cluster.crash(3);
+        bool synced = false;
+        for (int i = 0; i < 500 && !synced; ++i) {
+            cluster.tick();
+            synced = cluster.peer(2).state() == ServerState::Leading &&
+                     cluster.peer(1).state() == ServerState::Following &&
+                     cluster.peer(1).durable().currentEpoch == 2;
+        }
+        QVERIFY2(synced, "1 never acked 2's NEWLEADER");
+        QVERIFY(cluster.disk(2).lastDurable() < x);
+        cluster.crash(2);
+        cluster.crash(1);
+        cluster.setDiskProfile({.fsyncTicksMin = 1, .fsyncTicksMax = 1});
+        cluster.restart(2);
+        cluster.restart(3);
+        QVERIFY2(cluster.runUntilStable(kStableBound), report(cluster));
+        QCOMPARE(cluster.servingLeader(), std::optional<Sid>{3});
+        cluster.restart(1);
+        QVERIFY2(cluster.runUntilConverged(kConvergeBound), report(cluster));
+        cluster.checkDatabases();
+        QVERIFY2(cluster.checkInvariants(), report(cluster));
+    }
+
     void partitionedLeaderStepsDown()
     {
         ZabCluster cluster(drillOptions(24));
@@ -294,6 +421,8 @@ private slots:
         QTest::newRow("3007676 SNAP then leader crash") << 3007676 << 3 << 0 << 1;
         QTest::newRow("3100094 write from an expiring session") << 3100094 << 3 << 1 << 2;
         QTest::newRow("3011638 currentEpoch before the DIFF is durable") << 3011638 << 3 << 0 << 2;
+        QTest::newRow("3000033 NEWLEADER ACK starved by a slow disk") << 3000033 << 3 << 0 << 3;
+        QTest::newRow("3000500 leader's currentEpoch before its history") << 3000500 << 3 << 0 << 3;
     }
 
     void regressionSeeds()
@@ -352,7 +481,7 @@ private:
         return true;
     }
 
-    static constexpr int kPlanVersion = 2;
+    static constexpr int kPlanVersion = 3;
 
     struct Stats
     {
@@ -366,13 +495,16 @@ private:
 
     // Plan versions: 1 crashes, restarts, partitions, cuts, loss, delay, disk latency under
     // persistent writes; 2 adds fragmented quorum streams, snapshots while serving, ephemeral
-    // nodes and stalled clients whose sessions expire. Version 2's draws come from their own
-    // generator, so a version-1 seed plays the same faults in both.
+    // nodes and stalled clients whose sessions expire; 3 gives single nodes slow disks, so
+    // that one follower's ACKs lag the others'. Each version draws from its own generator,
+    // so a seed of an older version plays the same faults in the newer ones.
     void runRandomSeed(std::uint64_t seed, int nodes, int observers, int version, Stats& stats)
     {
         zk::Prng plan(seed ^ 0x2ab5eed2ab5eedULL);
         zk::Prng more(seed ^ 0x5eed2ab5eed2abULL);
+        zk::Prng third(seed ^ 0x3ab5eed3ab5eedULL);
         const bool v2 = version >= 2;
+        const bool v3 = version >= 3;
         ZabSimOptions options;
         options.seed = seed;
         options.commitLogCount = std::size_t(plan.between(3, 40));
@@ -475,6 +607,15 @@ private:
                 // A client stalls for 0.5 to 3 session timeouts.
                 auto* client = cluster.client("c" + std::to_string(more.between(1, clients)));
                 client->pauseUntil(cluster.currentTick() + more.between(50, 300));
+            }
+            if (v3 && third.chance(250'000)) {
+                // One node's disk turns slow (up to several ticks of the leader's quorum
+                // check), or fast again.
+                const Sid sid = Sid(third.between(1, nodes + observers));
+                const Tick slow = third.chance(500'000) ? third.between(5, 80) : 1;
+                cluster.setDiskProfile(
+                    sid,
+                    {.fsyncTicksMin = slow / 2, .fsyncTicksMax = slow, .snapCount = snapCount});
             }
             QVERIFY2(cluster.checkInvariants(), report(cluster));
         }

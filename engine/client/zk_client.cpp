@@ -6,8 +6,10 @@
 #include <boost/asio.hpp>
 #include <boost/asio/redirect_error.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
+#include <cstring>
 #include <deque>
 #include <exception>
 #include <future>
@@ -23,6 +25,8 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 namespace {
+
+constexpr std::size_t kReadChunk = 64 * 1024; // bytes asked of the socket per receive
 
 // Completion of one request: the reader is positioned after the reply header when err is Ok
 // and null otherwise.
@@ -235,34 +239,74 @@ private:
         }
     }
 
+    // The read deadline moves with every frame; one timer wait chases it rather than a wait
+    // cancelled and started again per frame.
     void armReadTimer(milliseconds timeout)
     {
-        m_readTimer.expires_after(timeout);
-        m_readTimer.async_wait([this, gen = m_generation](boost::system::error_code ec) {
-            if (!ec && gen == m_generation) {
-                boost::system::error_code ignored;
-                m_socket.close(ignored);
+        m_readDeadline = Clock::now() + timeout;
+        if (!m_readWaiting)
+            waitForReadDeadline();
+    }
+
+    void disarmReadTimer()
+    {
+        m_readDeadline = {};
+        m_readTimer.cancel();
+    }
+
+    void waitForReadDeadline()
+    {
+        m_readWaiting = true;
+        m_readTimer.expires_at(m_readDeadline);
+        m_readTimer.async_wait([this](boost::system::error_code) {
+            m_readWaiting = false;
+            if (m_readDeadline == Clock::time_point{})
+                return; // disarmed
+            if (Clock::now() < m_readDeadline) {
+                waitForReadDeadline();
+                return;
             }
+            m_readDeadline = {};
+            boost::system::error_code ignored;
+            m_socket.close(ignored);
         });
     }
 
+    // Reads the next frame's body through m_in, which takes whatever the socket has, so a
+    // burst of replies costs one receive instead of two per reply.
     asio::awaitable<bool> readFrame(Bytes& body)
     {
-        boost::system::error_code ec;
-        std::array<std::uint8_t, 4> header{};
-        co_await asio::async_read(m_socket, asio::buffer(header),
-                                  asio::redirect_error(asio::use_awaitable, ec));
-        if (ec)
-            co_return false;
-        const std::int32_t length = static_cast<std::int32_t>(
-            (std::uint32_t(header[0]) << 24) | (std::uint32_t(header[1]) << 16) |
-            (std::uint32_t(header[2]) << 8) | std::uint32_t(header[3]));
-        if (length < 0 || length > m_options.maxFrameBytes)
-            co_return false;
-        body.resize(static_cast<std::size_t>(length));
-        co_await asio::async_read(m_socket, asio::buffer(body),
-                                  asio::redirect_error(asio::use_awaitable, ec));
-        co_return !ec;
+        std::size_t need = 4;
+        for (;;) {
+            const std::size_t have = m_inEnd - m_inStart;
+            if (have >= 4) {
+                const std::uint8_t* h = m_in.data() + m_inStart;
+                const std::int32_t length = static_cast<std::int32_t>(
+                    (std::uint32_t(h[0]) << 24) | (std::uint32_t(h[1]) << 16) |
+                    (std::uint32_t(h[2]) << 8) | std::uint32_t(h[3]));
+                if (length < 0 || length > m_options.maxFrameBytes)
+                    co_return false;
+                need = 4 + static_cast<std::size_t>(length);
+                if (have >= need) {
+                    body.assign(h + 4, h + need);
+                    m_inStart += need;
+                    co_return true;
+                }
+            }
+            if (m_inStart > 0) { // keep the partial frame at the front
+                std::memmove(m_in.data(), m_in.data() + m_inStart, have);
+                m_inStart = 0;
+                m_inEnd = have;
+            }
+            m_in.resize(std::max({m_in.size(), need, kReadChunk}));
+            boost::system::error_code ec;
+            const std::size_t got = co_await m_socket.async_read_some(
+                asio::buffer(m_in.data() + m_inEnd, m_in.size() - m_inEnd),
+                asio::redirect_error(asio::use_awaitable, ec));
+            if (ec)
+                co_return false;
+            m_inEnd += got;
+        }
     }
 
     asio::awaitable<bool> connectOnce(const HostPort& host)
@@ -279,6 +323,7 @@ private:
         if (ec || stopped() || gen != m_generation)
             co_return false;
         m_socket = tcp::socket(m_io);
+        m_inStart = m_inEnd = 0;
         const auto hostCount = static_cast<std::int32_t>(m_hosts.size());
         armReadTimer(milliseconds(std::max(1000, m_options.sessionTimeoutMs / hostCount)));
         co_await asio::async_connect(m_socket, endpoints,
@@ -506,11 +551,18 @@ private:
             m_writing = false;
             return;
         }
+        // Everything queued goes out in one gather write.
         m_writing = true;
-        std::shared_ptr<Bytes> frame = m_writeQueue.front();
+        auto frames = std::make_shared<std::vector<std::shared_ptr<Bytes>>>(
+            std::make_move_iterator(m_writeQueue.begin()),
+            std::make_move_iterator(m_writeQueue.end()));
+        m_writeQueue.clear();
+        m_gather.clear();
+        for (const auto& frame : *frames)
+            m_gather.push_back(asio::buffer(*frame));
         asio::async_write(
-            m_socket, asio::buffer(*frame),
-            [this, frame, gen = m_generation](boost::system::error_code ec, std::size_t) {
+            m_socket, m_gather,
+            [this, frames, gen = m_generation](boost::system::error_code ec, std::size_t) {
                 if (gen != m_generation)
                     return;
                 if (ec) {
@@ -518,7 +570,6 @@ private:
                     m_writing = false;
                     return;
                 }
-                m_writeQueue.pop_front();
                 writeNext();
             });
     }
@@ -533,7 +584,7 @@ private:
     {
         m_connected = false;
         ++m_generation;
-        m_readTimer.cancel();
+        disarmReadTimer();
         m_pingTimer.cancel();
         closeSocket();
         m_writeQueue.clear();
@@ -641,7 +692,13 @@ private:
     std::deque<Packet> m_queued;  // Waiting for a connection.
     std::deque<Packet> m_pending; // Sent, waiting for the reply, in send order.
     std::deque<std::shared_ptr<Bytes>> m_writeQueue;
+    std::vector<asio::const_buffer> m_gather;
     bool m_writing = false;
+    Bytes m_in; // received bytes; [m_inStart, m_inEnd) not yet taken
+    std::size_t m_inStart = 0;
+    std::size_t m_inEnd = 0;
+    Clock::time_point m_readDeadline{};
+    bool m_readWaiting = false;
     std::vector<AuthPacket> m_auths;
     std::deque<Callback<Unit>> m_authWaiters;
     std::deque<Callback<Unit>> m_authWaitersNext;

@@ -93,6 +93,8 @@ QuorumHostOptions Ensemble::hostOptions(Sid sid) const
     options.peer.initLimit = m_options.initLimit;
     options.peer.syncLimit = m_options.syncLimit;
     options.peer.peerTickMs = m_options.peerTickMs;
+    options.peer.commitLogCount = m_options.commitLogCount;
+    options.peer.snapshotSizeFactor = m_options.snapshotSizeFactor;
     std::string text;
     for (const auto& [id, member] : m_members)
         text += fmt::format("server.{}={}:{}:{}:{};{}:{}\n", id, member.host, member.quorumPort,

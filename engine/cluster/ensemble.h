@@ -36,6 +36,8 @@ struct EnsembleOptions
     int syncLimit = 5;
     int peerTickMs = 20;
     bool forceSync = true;
+    std::size_t commitLogCount = 500; // zookeeper.commitLogCount
+    double snapshotSizeFactor = 0.33; // zookeeper.snapshotSizeFactor
     std::set<std::string> fourLetterWhitelist{"*"};
     // What every node's server shares (extended types, SASL, container checks); sid, tickTime
     // and the session timeout bounds are filled in from the fields above.

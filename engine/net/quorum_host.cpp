@@ -1,6 +1,7 @@
 #include "net/quorum_host.h"
 
 #include "net/quorum_channel.h"
+#include "storage/log_history.h"
 #include "storage/log_truncate.h"
 #include "storage/snap_stream.h"
 
@@ -68,6 +69,7 @@ std::unique_ptr<QuorumHost> QuorumHost::open(QuorumHostOptions options, std::str
     // QuorumPeer.loadDataBase: a missing epoch file starts at the epoch of the last zxid.
     PeerDurableState durable;
     durable.lastLoggedZxid = state.lastZxid;
+    durable.historyFloor = state.snapshotZxid;
     std::optional<Epoch> current;
     std::optional<Epoch> accepted;
     if (auto failure = readEpochFile(options.storage.dataDir, kCurrentEpochFile, current)) {
@@ -108,6 +110,10 @@ QuorumHost::QuorumHost(QuorumHostOptions options, RecoveredState state, PeerDura
     m_options.peer.encodeSnap = [](const DataTree& tree,
                                    const std::map<SessionId, std::int32_t>& sessions) {
         return encodeSnapStream(tree, sessions);
+    };
+    m_options.peer.readHistory = [logDir = m_options.storage.logDir()](Zxid after, Zxid upTo,
+                                                                       std::size_t byteLimit) {
+        return readLogHistory(logDir, after, upTo, byteLimit);
     };
     m_startWallMs = wallMs();
     m_peer = std::make_unique<QuorumPeer>(m_options.peer, durable, std::move(state.tree),
@@ -373,7 +379,8 @@ void QuorumHost::carryOut(PeerAction& action)
                     return;
                 }
                 startStorage(state.lastZxid);
-                m_peer->databaseReloaded(std::move(state.tree), std::move(state.sessions));
+                m_peer->databaseReloaded(std::move(state.tree), std::move(state.sessions),
+                                         state.snapshotZxid);
             } else if constexpr (std::is_same_v<A, peer_action::TakeSnapshot>) {
                 if (auto error = takeSnapshotNow(m_options.storage, m_peer->database(),
                                                  m_peer->databaseSessions()))

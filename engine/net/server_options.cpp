@@ -3,7 +3,9 @@
 #include "server/sasl_digest_md5.h"
 
 #include <charconv>
+#include <exception>
 #include <random>
+#include <string>
 
 namespace zk {
 
@@ -18,6 +20,20 @@ std::int64_t longProperty(const ServerConfig& config, std::string_view name, std
     const auto* end = text->data() + text->size();
     const auto [ptr, ec] = std::from_chars(text->data(), end, value);
     return ec == std::errc() && ptr == end ? value : fallback;
+}
+
+double doubleProperty(const ServerConfig& config, std::string_view name, double fallback)
+{
+    const auto text = config.systemProperty(name);
+    if (!text)
+        return fallback;
+    try {
+        std::size_t used = 0;
+        const double value = std::stod(*text, &used);
+        return used == text->size() ? value : fallback;
+    } catch (const std::exception&) {
+        return fallback;
+    }
 }
 
 } // namespace
@@ -108,6 +124,8 @@ QuorumHostOptions quorumHostOptionsFrom(const ServerConfig& config, std::uint64_
     options.peer.readOnlyModeEnabled = config.readOnlyModeEnabled();
     options.peer.commitLogCount =
         static_cast<std::size_t>(longProperty(config, "zookeeper.commitLogCount", 500));
+    options.peer.snapshotSizeFactor =
+        doubleProperty(config, "zookeeper.snapshotSizeFactor", options.peer.snapshotSizeFactor);
     for (const auto& [sid, server] : config.servers) {
         QuorumMember member;
         member.sid = sid;

@@ -1,6 +1,7 @@
 #include "sim/sim_disk.h"
 
 #include "core/assert.h"
+#include "proto/txn_codec.h"
 #include "storage/snap_stream.h"
 
 #include <fmt/format.h>
@@ -155,6 +156,38 @@ SimRecovery SimDisk::recover() const
         last = txn.header.zxid;
     }
     return out;
+}
+
+std::optional<std::vector<LoggedTxn>> SimDisk::readHistory(Zxid after, Zxid upTo,
+                                                           std::size_t byteLimit) const
+{
+    if (after >= upTo)
+        return std::nullopt;
+    std::vector<LoggedTxn> txns;
+    bool sawAfter = false;
+    std::size_t bytes = 0;
+    Zxid last = 0;
+    for (const LoggedTxn& txn : m_log) {
+        const Zxid zxid = txn.header.zxid;
+        if (zxid < after || zxid <= last)
+            continue; // below the stretch, or an entry out of order (readTxnLog skips it)
+        last = zxid;
+        if (!sawAfter) {
+            if (zxid != after)
+                return std::nullopt;
+            sawAfter = true;
+            continue;
+        }
+        if (zxid > upTo)
+            break;
+        bytes += encodeTxn(txn).size();
+        if (bytes > byteLimit)
+            return std::nullopt;
+        txns.push_back(txn);
+        if (zxid == upTo)
+            return txns;
+    }
+    return std::nullopt;
 }
 
 } // namespace zk::sim

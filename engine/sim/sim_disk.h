@@ -78,6 +78,10 @@ public:
     // snapshots named above it. No fsync completion is reported for what was pending.
     void truncate(Zxid zxid);
     SimRecovery recover() const;
+    // storage/log_history.h's readLogHistory over this log, written or not yet synced (a
+    // file's pages can be read before they reach the disk).
+    std::optional<std::vector<LoggedTxn>> readHistory(Zxid after, Zxid upTo,
+                                                      std::size_t byteLimit) const;
 
     std::size_t logSize() const { return m_log.size(); }
     std::size_t durableSize() const { return m_durable; }

@@ -60,6 +60,7 @@ struct ZabCluster::Node
     Sid wantedLeader = -1;
     std::uint64_t leaderGeneration = 0;
     std::optional<LearnerLinkId> leaderLink;
+    std::int64_t diffsFromLogSeen = 0;
 };
 
 // One end's reader of a quorum stream (QuorumChannel::process).
@@ -155,6 +156,12 @@ QuorumPeerConfig ZabCluster::peerConfig(Sid sid) const
                            const std::map<SessionId, std::int32_t>& sessions) {
         return encodeSnapStream(tree, sessions);
     };
+    config.snapshotSizeFactor = m_options.snapshotSizeFactor;
+    // The disk outlives the node's crashes; the peer that reads it lives no longer than it.
+    config.readHistory = [disk = &m_nodes.at(sid).disk](Zxid after, Zxid upTo,
+                                                        std::size_t byteLimit) {
+        return disk->readHistory(after, upTo, byteLimit);
+    };
     return config;
 }
 
@@ -219,6 +226,7 @@ void ZabCluster::boot(Sid sid)
     // QuorumPeer.loadDataBase: a missing epoch file starts at the epoch of the last zxid.
     PeerDurableState durable;
     durable.lastLoggedZxid = recovered.tree.lastProcessedZxid();
+    durable.historyFloor = recovered.snapshotZxid;
     durable.currentEpoch = slot.disk.currentEpoch().value_or(zxidEpoch(durable.lastLoggedZxid));
     durable.acceptedEpoch = slot.disk.acceptedEpoch().value_or(durable.currentEpoch);
     if (durable.acceptedEpoch < durable.currentEpoch) {
@@ -547,7 +555,8 @@ void ZabCluster::carryOut(Sid sid, PeerAction& action)
                                                 sid, hex(zxid))
                                   : fmt::format("n{} TRUNC to {}: log cut, database reloaded at {}",
                                                 sid, hex(a.zxid), hex(zxid)));
-                n.peer->databaseReloaded(std::move(recovered.tree), std::move(recovered.sessions));
+                n.peer->databaseReloaded(std::move(recovered.tree), std::move(recovered.sessions),
+                                         recovered.snapshotZxid);
             } else if constexpr (std::is_same_v<A, peer_action::TakeSnapshot>) {
                 const DataTree& tree = n.peer->database();
                 const std::uint64_t id = slot.disk.takeSnapshot(tree, n.peer->databaseSessions());
@@ -598,6 +607,10 @@ void ZabCluster::record(Sid sid, const PeerEvent& event)
     case Kind::Sync:
         if (n.peer->state() == ServerState::Leading) {
             ++m_syncs[event.text];
+            if (n.peer->diffsFromLog() > n.diffsFromLogSeen) {
+                n.diffsFromLogSeen = n.peer->diffsFromLog();
+                ++m_syncs["DIFF from log"];
+            }
             if (traces(ZabTraceLevel::Roles)) {
                 // The learner's own zxid, seen from outside: what the sync starts from.
                 const Zxid from =

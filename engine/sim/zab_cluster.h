@@ -68,6 +68,8 @@ struct ZabSimOptions
     int minNotificationIntervalMs = 200;
     int maxNotificationIntervalMs = 1600;
     std::size_t commitLogCount = 500;
+    // zookeeper.snapshotSizeFactor: below 0 a leader never reads its log for a DIFF.
+    double snapshotSizeFactor = -1;
     std::int32_t sessionTimeoutMs = 1000;
     // Quorum streams arrive in pieces (a TCP read returns part of what was written): each
     // send is split at random points with this chance, the pieces in order.

@@ -36,6 +36,7 @@ QuorumPeer::QuorumPeer(QuorumPeerConfig config, PeerDurableState durable, DataTr
     m_config.server.sid = m_config.myId;
     m_durable.lastLoggedZxid = std::max(m_durable.lastLoggedZxid, m_tree->lastProcessedZxid());
     m_lastDurable = m_durable.lastLoggedZxid;
+    m_historyFloor = m_durable.historyFloor;
 }
 
 QuorumPeer::~QuorumPeer() = default;
@@ -373,7 +374,8 @@ void QuorumPeer::logged(Zxid lastDurable)
     }
 }
 
-void QuorumPeer::databaseReloaded(DataTree tree, std::map<SessionId, std::int32_t> sessions)
+void QuorumPeer::databaseReloaded(DataTree tree, std::map<SessionId, std::int32_t> sessions,
+                                  Zxid historyFloor)
 {
     ZK_ASSERT(!m_server);
     m_tree.emplace(std::move(tree));
@@ -382,6 +384,7 @@ void QuorumPeer::databaseReloaded(DataTree tree, std::map<SessionId, std::int32_
     m_durable.lastLoggedZxid = m_tree->lastProcessedZxid();
     m_lastDurable = m_durable.lastLoggedZxid; // the driver restarted its log after the cut
     m_committedLog.clear();
+    m_historyFloor = historyFloor;
     if (std::exchange(m_lookAfterReload, false)) {
         m_election.startLooking(m_durable.lastLoggedZxid, m_durable.currentEpoch);
         collectElection();

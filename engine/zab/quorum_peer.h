@@ -54,6 +54,14 @@ namespace zk {
 using SnapEncoder = std::function<std::vector<std::uint8_t>(
     const DataTree& tree, const std::map<SessionId, std::int32_t>& sessions)>;
 
+// Reads this server's own txn log for a DIFF that reaches further back than the committed
+// log in memory (LearnerHandler's sync from the txn log): the txns after `after` up to and
+// including `upTo`, in order. nullopt when the log does not hold the txn `after` followed by
+// every txn up to `upTo`, or when their encoded size passes `byteLimit`; the leader then
+// sends a SNAP.
+using HistoryReader = std::function<std::optional<std::vector<LoggedTxn>>(Zxid after, Zxid upTo,
+                                                                          std::size_t byteLimit)>;
+
 struct QuorumPeerConfig
 {
     Sid myId = 0;
@@ -73,6 +81,11 @@ struct QuorumPeerConfig
     std::size_t commitLogCount = 500;     // zookeeper.commitLogCount
     bool readOnlyModeEnabled = false;     // readonlymode.enabled
     SnapEncoder encodeSnap;
+    HistoryReader readHistory; // none: a DIFF reaches only as far back as the committed log
+    // zookeeper.snapshotSizeFactor: a DIFF from the txn log may carry at most this share of
+    // the database's snapshot size (estimated from the tree); below 0 the txn log is never
+    // read.
+    double snapshotSizeFactor = 0.33;
 };
 
 // What survives a restart: the last logged zxid and the two epoch files.
@@ -81,6 +94,10 @@ struct PeerDurableState
     Zxid lastLoggedZxid = 0;
     Epoch acceptedEpoch = 0;
     Epoch currentEpoch = 0;
+    // The txn log holds the database's whole history after this zxid: the snapshot the
+    // database was recovered from. Older log entries may belong to a history that a SNAP or
+    // TRUNC replaced, so a DIFF from the log never starts at or below it.
+    Zxid historyFloor = 0;
 };
 
 namespace peer_action {
@@ -166,7 +183,10 @@ public:
     void leaderLost(const std::string& why);
     // Storage.
     void logged(Zxid lastDurable);
-    void databaseReloaded(DataTree tree, std::map<SessionId, std::int32_t> sessions);
+    // After a TruncateLog: the database recovered anew, and the zxid of the snapshot it came
+    // from (the new history floor).
+    void databaseReloaded(DataTree tree, std::map<SessionId, std::int32_t> sessions,
+                          Zxid historyFloor);
     // Clients; ignored (the connection is closed) while no server runs.
     void clientOpened(ConnectionId connection, std::string remoteAddress);
     void clientClosed(ConnectionId connection);
@@ -195,6 +215,9 @@ public:
     Zxid lastLoggedZxid() const { return m_durable.lastLoggedZxid; }
     // Leader: sids of the learners that are synced now (UPTODATE sent, heard lately).
     std::vector<Sid> syncedLearners() const;
+    // Leader: how many syncs sent a DIFF read from the txn log (the committed log in memory
+    // did not reach back far enough).
+    std::int64_t diffsFromLog() const { return m_diffsFromLog; }
 
 private:
     struct LearnerLink
@@ -259,6 +282,7 @@ private:
     void maybeEpochAcked();
     void historyLogged();
     void syncLearner(LearnerLink& link);
+    std::optional<std::vector<LoggedTxn>> historyFromLog(Zxid peerZxid, Zxid ourZxid);
     void onLearnerAck(LearnerLink& link, Zxid zxid);
     void maybeEstablish();
     void propose(std::vector<LoggedTxn> txns);
@@ -298,6 +322,8 @@ private:
     std::unique_ptr<ServerCore> m_server;
     ServerRole m_serverRole = ServerRole::Standalone;
     std::deque<LoggedTxn> m_committedLog; // the newest committed txns, for DIFF
+    Zxid m_historyFloor = 0;              // see PeerDurableState::historyFloor
+    std::int64_t m_diffsFromLog = 0;      // syncs whose DIFF came from the txn log
     Zxid m_lastDurable = 0;
 
     // Leader.

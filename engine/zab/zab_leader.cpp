@@ -291,6 +291,27 @@ void QuorumPeer::historyLogged()
     maybeEstablish();
 }
 
+// The txns after `peerZxid` up to `ourZxid` from our own txn log, when the log holds that
+// stretch of our history and it is small enough to beat a snapshot.
+std::optional<std::vector<LoggedTxn>> QuorumPeer::historyFromLog(Zxid peerZxid, Zxid ourZxid)
+{
+    if (!m_config.readHistory || m_config.snapshotSizeFactor < 0 || peerZxid <= m_historyFloor)
+        return std::nullopt;
+    // Apache takes the factor of its newest snapshot file's size; ours is estimated from the
+    // tree: paths and data, plus each node's stat, ACL reference and framing.
+    constexpr std::int64_t kSnapshotBytesPerNode = 100;
+    const DataTree& tree = database();
+    const double snapshotBytes =
+        static_cast<double>(tree.approximateDataSize() +
+                            kSnapshotBytesPerNode * static_cast<std::int64_t>(tree.nodeCount()));
+    const auto limit = static_cast<std::size_t>(m_config.snapshotSizeFactor * snapshotBytes);
+    auto txns = m_config.readHistory(peerZxid, ourZxid, limit);
+    if (!txns || txns->empty() || txns->back().header.zxid != ourZxid ||
+        txns->front().header.zxid <= peerZxid)
+        return std::nullopt;
+    return txns;
+}
+
 void QuorumPeer::syncLearner(LearnerLink& link)
 {
     const Zxid peerZxid = link.lastZxid;
@@ -307,14 +328,23 @@ void QuorumPeer::syncLearner(LearnerLink& link)
                                  [&](const LoggedTxn& t) { return t.header.zxid == peerZxid; });
         const bool contiguous =
             !m_committedLog.empty() && m_committedLog.back().header.zxid == ourZxid;
-        if (from != m_committedLog.end() && contiguous) {
+        std::optional<std::vector<LoggedTxn>> fromLog;
+        if (from == m_committedLog.end() || !contiguous)
+            fromLog = historyFromLog(peerZxid, ourZxid);
+        const auto sendDiff = [&](auto first, auto last) {
             mode = "DIFF";
             sendToLink(link, packetOf(QuorumPacketType::Diff, ourZxid));
-            for (auto it = std::next(from); it != m_committedLog.end(); ++it) {
+            for (auto it = first; it != last; ++it) {
                 sendToLink(link,
                            packetOf(QuorumPacketType::Proposal, it->header.zxid, encodeTxn(*it)));
                 sendToLink(link, packetOf(QuorumPacketType::Commit, it->header.zxid));
             }
+        };
+        if (from != m_committedLog.end() && contiguous) {
+            sendDiff(std::next(from), m_committedLog.end());
+        } else if (fromLog) {
+            sendDiff(fromLog->begin(), fromLog->end());
+            ++m_diffsFromLog;
         } else {
             mode = "SNAP";
             sendToLink(link, packetOf(QuorumPacketType::Snap, ourZxid));

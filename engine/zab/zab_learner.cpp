@@ -115,6 +115,7 @@ void QuorumPeer::leaderSnapshot(Zxid zxid, DataTree tree,
     m_sessions = std::move(sessions);
     m_durable.lastLoggedZxid = zxid;
     m_committedLog.clear();
+    m_historyFloor = zxid; // the log below holds a history the snapshot replaced
 }
 
 void QuorumPeer::onSyncPacket(const QuorumPacket& packet)

@@ -344,6 +344,8 @@ StorageError FileStorage::start(Hooks hooks)
     m_hooks = std::move(hooks);
     m_started = true;
     m_purgeDueMs = steadyMs(); // DatadirCleanupManager runs the first purge at once
+    m_syncStopping = false;
+    m_syncThread = std::thread([this] { syncLoop(); });
     m_storageThread = std::thread([this] { storageLoop(); });
     return {};
 }
@@ -382,12 +384,56 @@ void FileStorage::storageLoop()
             m_queuedTxns = 0;
             m_space.notify_all();
         }
-        if (!batches.empty() && !logBatches(batches))
+        if (!batches.empty() && !logBatches(batches)) {
+            waitSyncIdle();
             return;
+        }
         maybePurge(false);
     }
+    waitSyncIdle();
     if (auto error = m_log.rollLog())
         fail(error);
+}
+
+void FileStorage::syncLoop()
+{
+    for (;;) {
+        std::unique_lock lock(m_syncMutex);
+        m_syncWake.wait(lock, [&] { return m_syncJob.has_value() || m_syncStopping; });
+        if (!m_syncJob)
+            return;
+        const auto [target, last] = *m_syncJob;
+        lock.unlock();
+        if (!m_failed) {
+            if (auto error = m_log.sync(target, true))
+                fail(error);
+            else
+                reportDurable(last);
+        }
+        lock.lock();
+        m_syncJob.reset();
+        m_syncIdle.notify_all();
+    }
+}
+
+void FileStorage::waitSyncIdle()
+{
+    std::unique_lock lock(m_syncMutex);
+    m_syncIdle.wait(lock, [&] { return !m_syncJob.has_value(); });
+}
+
+void FileStorage::reportDurable(Zxid last)
+{
+    std::lock_guard report(m_reportMutex);
+    if (last <= m_reported || m_failed)
+        return;
+    m_reported = last;
+    {
+        std::lock_guard lock(m_mutex);
+        m_stats.lastDurable = last;
+    }
+    if (m_hooks.durable)
+        m_hooks.durable(last);
 }
 
 bool FileStorage::logBatches(std::vector<std::vector<LoggedTxn>>& batches)
@@ -406,6 +452,7 @@ bool FileStorage::logBatches(std::vector<std::vector<LoggedTxn>>& batches)
             if (++m_txnsSinceSnapshot <= m_options.snapCount / 2 + m_randRoll)
                 continue;
             resetSnapshotRoll();
+            waitSyncIdle(); // the sync thread may still be on the file being closed
             if (auto error = m_log.rollLog()) {
                 fail(error);
                 return false;
@@ -419,7 +466,7 @@ bool FileStorage::logBatches(std::vector<std::vector<LoggedTxn>>& batches)
             }
         }
     }
-    if (auto error = m_log.commit()) {
+    if (auto error = m_log.write()) {
         fail(error);
         return false;
     }
@@ -427,12 +474,36 @@ bool FileStorage::logBatches(std::vector<std::vector<LoggedTxn>>& batches)
         std::lock_guard lock(m_mutex);
         m_stats.txnsLogged += count;
         m_stats.batches += 1;
-        m_stats.syncs = m_log.syncCount();
-        m_stats.lastDurable = last;
     }
-    if (m_hooks.durable)
-        m_hooks.durable(last);
-    return true;
+    if (!m_options.forceSync) {
+        reportDurable(last);
+        return true;
+    }
+    TxnLogWriter::SyncTarget target = m_log.syncTarget();
+    if (target.newFileDirectory.empty()) {
+        std::lock_guard lock(m_syncMutex);
+        if (!m_syncJob) { // hand it over and go on to the next batch
+            m_syncJob.emplace(std::move(target), last);
+            m_syncWake.notify_one();
+            return true;
+        }
+    } else {
+        waitSyncIdle(); // a new file's directory must be durable before anything in it
+    }
+    const bool overlapped = target.newFileDirectory.empty();
+    if (auto error = m_log.sync(target)) {
+        fail(error);
+        return false;
+    }
+    // The sync thread's job started before this sync: it reports first, and a failure it
+    // meets (its writes may be lost) must stop this report too.
+    waitSyncIdle();
+    if (overlapped) {
+        std::lock_guard lock(m_mutex);
+        ++m_stats.overlappedSyncs;
+    }
+    reportDurable(last);
+    return !m_failed;
 }
 
 void FileStorage::maybePurge(bool force)
@@ -495,7 +566,8 @@ void FileStorage::stop()
 {
     {
         std::lock_guard lock(m_mutex);
-        if (m_stopping && !m_storageThread.joinable() && !m_snapshotThread.joinable())
+        if (m_stopping && !m_storageThread.joinable() && !m_syncThread.joinable() &&
+            !m_snapshotThread.joinable())
             return;
         m_stopping = true;
     }
@@ -503,13 +575,23 @@ void FileStorage::stop()
     m_space.notify_all();
     if (m_storageThread.joinable())
         m_storageThread.join();
+    if (m_syncThread.joinable()) {
+        {
+            std::lock_guard lock(m_syncMutex);
+            m_syncStopping = true;
+        }
+        m_syncWake.notify_all();
+        m_syncThread.join();
+    }
     if (m_snapshotThread.joinable())
         m_snapshotThread.join();
     m_builder.reset();
     if (m_started) {
         const Stats stats = this->stats();
-        spdlog::info("storage: {} txns logged in {} group commits ({} fsyncs), {} snapshots",
-                     stats.txnsLogged, stats.batches, stats.syncs, stats.snapshotsWritten);
+        spdlog::info("storage: {} txns logged in {} group commits ({} fsyncs, {} of them "
+                     "overlapping another), {} snapshots",
+                     stats.txnsLogged, stats.batches, stats.syncs, stats.overlappedSyncs,
+                     stats.snapshotsWritten);
         m_started = false;
     }
 }
@@ -532,7 +614,9 @@ void FileStorage::fail(const StorageError& error)
 FileStorage::Stats FileStorage::stats() const
 {
     std::lock_guard lock(m_mutex);
-    return m_stats;
+    Stats stats = m_stats;
+    stats.syncs = m_log.syncCount();
+    return stats;
 }
 
 } // namespace zk

@@ -93,8 +93,17 @@ StorageError takeSnapshotNow(const StorageOptions& options, const DataTree& tree
                              fs::path* written = nullptr);
 
 // The TxnPersister over real files. Threads: the driver thread (start, append,
-// snapshotStep, stop), one storage thread (log appends, fsync, purge) and at most one
-// snapshot thread at a time (writing a finished SnapshotImage).
+// snapshotStep, stop), one storage thread (log appends, fsync, purge), one sync thread and
+// at most one snapshot thread at a time (writing a finished SnapshotImage).
+//
+// Pipelined group commit: the storage thread writes a batch and hands its fdatasync to the
+// sync thread, then goes on to the next batch; when the sync thread is still busy, the
+// storage thread syncs that next batch itself. So up to two fdatasyncs are in flight: a
+// request that arrives during one waits for the next to start, not for the first to end.
+// A sync covers every write made before it started. The sync thread's job always started
+// first, so it reports at once; the storage thread's sync reports after that job is done,
+// and nothing is reported once any sync has failed. A new log file's first sync (which also
+// syncs the directory) and a roll wait for the sync thread too.
 class FileStorage final : public TxnPersister
 {
 public:
@@ -103,6 +112,7 @@ public:
         std::int64_t txnsLogged = 0;
         std::int64_t batches = 0; // group commits (one fsync each when forceSync)
         std::int64_t syncs = 0;
+        std::int64_t overlappedSyncs = 0; // run by the storage thread beside the sync thread
         std::int64_t snapshotsWritten = 0;
         std::int64_t snapshotsSkipped = 0; // due while one was still running
         Zxid lastDurable = 0;
@@ -121,7 +131,10 @@ public:
 
 private:
     void storageLoop();
+    void syncLoop();
     bool logBatches(std::vector<std::vector<LoggedTxn>>& batches);
+    void waitSyncIdle();
+    void reportDurable(Zxid last);
     void resetSnapshotRoll();
     void maybePurge(bool force);
     void fail(const StorageError& error);
@@ -139,7 +152,16 @@ private:
     std::atomic<bool> m_snapshotRunning{false};
     Stats m_stats;
     std::thread m_storageThread;
+    std::thread m_syncThread;
     std::thread m_snapshotThread;
+    // The sync thread's one job: a target and the last zxid it makes durable.
+    std::mutex m_syncMutex;
+    std::condition_variable m_syncWake; // sync thread: a job or stop
+    std::condition_variable m_syncIdle; // storage thread: the job is done
+    std::optional<std::pair<TxnLogWriter::SyncTarget, Zxid>> m_syncJob;
+    bool m_syncStopping = false;
+    std::mutex m_reportMutex; // orders durable reports from both threads
+    Zxid m_reported = 0;
     std::optional<SnapshotBuilder> m_builder; // driver thread only
     std::mt19937_64 m_prng;
     std::int64_t m_randRoll = 0;

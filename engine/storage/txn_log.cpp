@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -41,7 +42,10 @@ void TxnLogWriter::closeFile()
 {
     if (m_fd >= 0)
         ::close(m_fd);
+    if (m_syncFd >= 0)
+        ::close(m_syncFd);
     m_fd = -1;
+    m_syncFd = -1;
 }
 
 StorageError TxnLogWriter::openFile(Zxid firstZxid)
@@ -50,6 +54,16 @@ StorageError TxnLogWriter::openFile(Zxid firstZxid)
     m_fd = ::open(m_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (m_fd < 0)
         return StorageError::io(errno, m_path.string(), "create txn log");
+    // A second open file description for syncs on another thread. Linux reports a failed
+    // writeback once per description, so with one shared descriptor a concurrent sync
+    // could take the error meant for the other and both would look successful. Opened
+    // before anything is written, it sees every error the writer's descriptor sees.
+    m_syncFd = ::open(m_path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (m_syncFd < 0) {
+        const int err = errno;
+        closeFile();
+        return StorageError::io(err, m_path.string(), "open txn log for syncs");
+    }
     JuteWriter header;
     header.writeInt(kTxnLogMagic);
     header.writeInt(kFileFormatVersion);
@@ -124,6 +138,17 @@ StorageError TxnLogWriter::commit()
 {
     if (m_fd < 0 || m_pending.empty())
         return {};
+    if (auto error = write())
+        return error;
+    if (!m_options.forceSync)
+        return {};
+    return sync(syncTarget());
+}
+
+StorageError TxnLogWriter::write()
+{
+    if (m_fd < 0 || m_pending.empty())
+        return {};
     const auto end = m_position + static_cast<std::int64_t>(m_pending.size());
     if (auto error = preallocate(end))
         return error;
@@ -141,15 +166,27 @@ StorageError TxnLogWriter::commit()
     m_position = end;
     m_allocated = std::max(m_allocated, end);
     m_pending.clear();
-    if (!m_options.forceSync)
+    return {};
+}
+
+TxnLogWriter::SyncTarget TxnLogWriter::syncTarget()
+{
+    SyncTarget target{m_fd, m_syncFd, m_path, {}};
+    if (std::exchange(m_newFile, false))
+        target.newFileDirectory = m_options.dir;
+    return target;
+}
+
+StorageError TxnLogWriter::sync(const SyncTarget& target, bool otherThread)
+{
+    const int fd = otherThread ? target.otherThreadFd : target.fd;
+    if (fd < 0)
         return {};
-    if (::fdatasync(m_fd) != 0)
-        return StorageError::io(errno, m_path.string(), "fdatasync txn log");
+    if (::fdatasync(fd) != 0)
+        return StorageError::io(errno, target.file.string(), "fdatasync txn log");
     ++m_syncCount;
-    if (m_newFile) {
-        m_newFile = false;
-        return syncDirectory(m_options.dir);
-    }
+    if (!target.newFileDirectory.empty())
+        return syncDirectory(target.newFileDirectory);
     return {};
 }
 

@@ -27,6 +27,7 @@
 #include "storage/data_dir.h"
 #include "storage/storage_error.h"
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -53,7 +54,10 @@ struct TxnLogOptions
     std::int64_t dbId = 0;
 };
 
-// Appends entries; group commit is append()* then one commit(). Not thread-safe.
+// Appends entries; group commit is append()* then one commit(). Not thread-safe, except
+// that sync() of a SyncTarget may run on another thread while the owner appends and writes
+// (FileStorage's pipelined commits), as long as the owner does not roll or destroy the log
+// until that sync returns.
 class TxnLogWriter
 {
 public:
@@ -74,9 +78,26 @@ public:
     // Commits, then closes the current file; the next append opens a new one.
     StorageError rollLog();
 
+    // commit() in two halves. write() writes the pending batch (preallocating first);
+    // syncTarget() names what a sync of everything written so far must cover; sync() makes
+    // it durable (fdatasync, then the directory when the file is new), on any thread. A sync
+    // started after a write covers it, whichever sync finishes first.
+    struct SyncTarget
+    {
+        int fd = -1;            // the writer's descriptor
+        int otherThreadFd = -1; // the same file, opened once more (see sync())
+        fs::path file;
+        fs::path newFileDirectory; // empty unless the file's directory entry is unsynced
+    };
+    StorageError write();
+    SyncTarget syncTarget(); // marks the new file's directory as covered by this target
+    // otherThread: sync through the file's second descriptor. A thread that syncs while the
+    // owner may sync too must use it, so that each of them sees a failed writeback.
+    StorageError sync(const SyncTarget& target, bool otherThread = false);
+
     Zxid lastZxid() const { return m_lastZxid; }
     const fs::path& currentFile() const { return m_path; }
-    std::int64_t syncCount() const { return m_syncCount; }
+    std::int64_t syncCount() const { return m_syncCount.load(); }
     std::size_t pendingBytes() const { return m_pending.size(); }
 
 private:
@@ -86,13 +107,14 @@ private:
 
     TxnLogOptions m_options;
     int m_fd = -1;
+    int m_syncFd = -1; // see sync()
     fs::path m_path;
     bool m_newFile = false;
     std::int64_t m_position = 0;  // logical end of written data
     std::int64_t m_allocated = 0; // file size including zero padding
     std::vector<std::uint8_t> m_pending;
     Zxid m_lastZxid = 0;
-    std::int64_t m_syncCount = 0;
+    std::atomic<std::int64_t> m_syncCount{0};
 };
 
 struct LogFileHeader

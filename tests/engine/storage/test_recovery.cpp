@@ -13,6 +13,7 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <thread>
 
 using namespace storagetest;
 namespace fs = std::filesystem;
@@ -320,6 +321,57 @@ private slots:
         QCOMPARE(dumpTree(again.tree), dumpTree(live.tree));
     }
 
+    // Txns appended one at a time while syncs are in flight: the storage thread writes the
+    // next batches while the sync thread syncs, and syncs some itself. Durable reports still
+    // only move forward, reach the last txn, and every txn is in the log.
+    void pipelinedSyncsReportInOrderAndLoseNothing()
+    {
+        QTemporaryDir dir;
+        zk::StorageOptions options = optionsFor(dir.path());
+        options.forceSync = true;
+        zk::FileStorage storage(options, 0);
+        std::mutex mutex;
+        std::condition_variable changed;
+        zk::Zxid durable = 0;
+        int reports = 0;
+        bool backwards = false;
+        zk::TxnPersister::Hooks hooks;
+        hooks.durable = [&](zk::Zxid zxid) {
+            std::lock_guard lock(mutex);
+            backwards = backwards || zxid <= durable;
+            durable = zxid;
+            ++reports;
+            changed.notify_all();
+        };
+        hooks.failed = [](const zk::StorageError& e) { qFatal("%s", e.message().c_str()); };
+        QVERIFY(!storage.start(hooks));
+        LiveServer live;
+        constexpr int kTxns = 600;
+        for (int i = 0; i < kTxns; ++i) {
+            live.create("/p" + std::to_string(i), std::string(100, 'x'));
+            storage.append({live.applied.back()});
+            std::this_thread::sleep_for(std::chrono::microseconds(200)); // several batches
+        }
+        {
+            std::unique_lock lock(mutex);
+            QVERIFY(changed.wait_for(lock, std::chrono::seconds(60),
+                                     [&] { return durable == live.zxid; }));
+            QVERIFY(!backwards);
+        }
+        const auto stats = storage.stats();
+        QCOMPARE(stats.txnsLogged, std::int64_t{kTxns});
+        QVERIFY(stats.syncs >= stats.batches);
+        QVERIFY(stats.overlappedSyncs <= stats.batches);
+        qInfo("%d txns: %lld batches, %lld fsyncs, %lld overlapping another, %d reports", kTxns,
+              static_cast<long long>(stats.batches), static_cast<long long>(stats.syncs),
+              static_cast<long long>(stats.overlappedSyncs), reports);
+        storage.stop();
+        zk::RecoveredState again;
+        QVERIFY(!zk::recover(options, again));
+        QCOMPARE(again.lastZxid, live.zxid);
+        QCOMPARE(dumpTree(again.tree), dumpTree(live.tree));
+    }
+
     void storageFailureIsReportedOnceWithThePath()
     {
         QTemporaryDir dir;
@@ -342,6 +394,7 @@ private slots:
         for (int i = 0; i < 6; ++i) {
             live.create("/n" + std::to_string(i));
             storage.append({live.applied.back()});
+            std::this_thread::sleep_for(std::chrono::microseconds(200)); // several batches
         }
         std::unique_lock lock(mutex);
         QVERIFY(

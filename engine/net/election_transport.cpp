@@ -164,6 +164,9 @@ void ElectionTransport::close()
     if (m_closed)
         return;
     m_closed = true;
+    // Held messages would post into m_io after this transport is gone.
+    if (m_options.filter)
+        m_options.filter->forget(&m_io);
     *m_alive = false;
     m_alive = std::make_shared<bool>(false);
     boost::system::error_code ec;

@@ -16,8 +16,11 @@ std::string describePacket(const std::vector<std::uint8_t>& bytes)
         decodeQuorumPacket(bytes, static_cast<std::int32_t>(bytes.size()));
     if (decoded.status != DecodeStatus::Ok)
         return "quorum packet";
-    return fmt::format("{} {}:{}", quorumPacketTypeName(decoded.packet.type),
-                       zxidEpoch(decoded.packet.zxid), zxidCounter(decoded.packet.zxid));
+    const Zxid zxid = decoded.packet.zxid;
+    if (zxid < 0) // UPTODATE and a few others carry no zxid
+        return quorumPacketTypeName(decoded.packet.type);
+    return fmt::format("{} {}:{}", quorumPacketTypeName(decoded.packet.type), zxidEpoch(zxid),
+                       zxidCounter(zxid));
 }
 
 } // namespace

@@ -203,6 +203,13 @@ ClusterView::ClusterView(ClusterController* controller, QWidget* parent)
     writesLayout->addWidget(m_writesCaption);
     auto* writeTable = makeTable(controller->writeModel(), writesPage);
     writeTable->setObjectName(QStringLiteral("writeTable"));
+    // The acks column grows with the ensemble; it takes the room, so the table never scrolls
+    // sideways.
+    writeTable->horizontalHeader()->setStretchLastSection(false);
+    writeTable->horizontalHeader()->setSectionResizeMode(ZabWriteModel::AcksColumn,
+                                                         QHeaderView::Stretch);
+    writeTable->horizontalHeader()->setSectionResizeMode(ZabWriteModel::StateColumn,
+                                                         QHeaderView::ResizeToContents);
     writesLayout->addWidget(writeTable, 1);
     m_detailTabs->addTab(writesPage, QStringLiteral("Writes (ZAB)"));
     connect(controller->writeModel(), &QAbstractItemModel::rowsInserted, writeTable,

@@ -48,7 +48,8 @@ public:
 
     static constexpr std::size_t kShapedBytesMax = 64 * 1024 * 1024;
 
-    // Call before start(). `owner` is the host's key for LinkFilter::forget().
+    // Call before the first send() (a leader learns the learner's sid from its first packet).
+    // `owner` is the host's key for LinkFilter::forget().
     void shape(std::shared_ptr<LinkFilter> filter, Sid from, Sid to, const void* owner);
     bool shaped() const { return m_filter != nullptr; }
     void start(Handlers handlers);

@@ -1,6 +1,7 @@
 #include "drills.h"
 
 #include "controllers/cluster_controller.h"
+#include "views/cluster_view.h"
 #include "views/main_window.h"
 
 #include <QTimer>
@@ -34,16 +35,29 @@ void cutOff(ClusterController& controller, zk::Sid sid, bool cut)
     }
 }
 
-std::vector<Step> stepsOf(const QString& name)
+std::vector<Step> stepsOf(MainWindow& window, const QString& name)
 {
     auto leader = std::make_shared<zk::Sid>(0);
     auto follower = std::make_shared<zk::Sid>(0);
     if (name == QLatin1String("kill-leader"))
         return {{0, [](ClusterController& c) { c.killLeader(); }}};
     if (name == QLatin1String("slow-election"))
-        return {
-            {0, [](ClusterController& c) { c.setElectionDelay(std::chrono::milliseconds(1500)); }},
-            {300, [](ClusterController& c) { c.killLeader(); }}};
+        return {{0, [](ClusterController& c) { c.setSpeedDivisor(100); }},
+                {300, [](ClusterController& c) { c.killLeader(); }}};
+    if (name == QLatin1String("step-election")) {
+        // Delivery held, the leader killed; then one message stepped every 700 ms.
+        std::vector<Step> steps{{0, [](ClusterController& c) { c.setDeliveryHeld(true); }},
+                                {300, [](ClusterController& c) { c.killLeader(); }}};
+        for (int i = 0; i < 12; ++i)
+            steps.push_back({1500 + 700 * i, [](ClusterController& c) { c.stepDelivery(); }});
+        return steps;
+    }
+    if (name == QLatin1String("zab-write"))
+        // 1/100 speed with the Writes (ZAB) table in front; --demo-load supplies the writes.
+        return {{0, [&window](ClusterController& c) {
+                     c.setSpeedDivisor(100);
+                     window.clusterView()->showWrites();
+                 }}};
     if (name == QLatin1String("kill-two"))
         return {{0, [](ClusterController& c) { c.killLeader(); }}, {1500, [](ClusterController& c) {
                                                                         if (auto sid = aFollower(c))
@@ -91,10 +105,10 @@ bool scheduleDrill(MainWindow& window, const QString& spec, QString* error)
             return false;
         }
     }
-    const std::vector<Step> steps = stepsOf(name);
+    const std::vector<Step> steps = stepsOf(window, name);
     if (steps.empty() || parts.size() > 2) {
         *error = QStringLiteral("--drill %1: unknown drill (kill-leader, slow-election, "
-                                "kill-two, isolate-leader, churn)")
+                                "step-election, zab-write, kill-two, isolate-leader, churn)")
                      .arg(spec);
         return false;
     }

@@ -3,7 +3,9 @@
 // (--drill NAME[@MS]): each is a few ClusterController actions at fixed offsets after MS
 // (default 3000) milliseconds.
 //   kill-leader     kill the serving leader
-//   slow-election   slow motion (1.5 s per election message), then kill the serving leader
+//   slow-election   speed 1/100 (1 s per message on every link), then kill the serving leader
+//   step-election   pause delivery, kill the leader, then step one held message every 0.7 s
+//   zab-write       speed 1/100 with the Writes (ZAB) table shown (add --demo-load 1)
 //   kill-two        kill the leader, then one more server: one of three left, no quorum
 //   isolate-leader  cut both links of the leader: the other two elect a new one
 //   churn           kill a follower, restart it, kill the leader, restart it, cut a server

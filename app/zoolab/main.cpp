@@ -108,14 +108,14 @@ Arguments parseArguments(QApplication& app)
         QStringLiteral("charts"), QStringLiteral("Open on the Cluster tab with its charts shown."));
     const QCommandLineOption electionDelay(
         QStringLiteral("election-delay"),
-        QStringLiteral("Slow motion from the start: delay every election message by MS "
-                       "(0, 600, 1500 or 3000)."),
+        QStringLiteral("Slow motion from the start: delay every message on every link by MS "
+                       "(0, 20, 50, 100, 300 or 1000: speed 1x down to 1/100)."),
         QStringLiteral("MS"), QStringLiteral("0"));
     const QCommandLineOption drill(
         QStringLiteral("drill"),
         QStringLiteral("Run a drill on the embedded ensemble MS after start (default 3000): "
-                       "kill-leader, slow-election, kill-two, isolate-leader or "
-                       "churn."),
+                       "kill-leader, slow-election, step-election, zab-write, kill-two, "
+                       "isolate-leader or churn."),
         QStringLiteral("NAME[@MS]"));
     const QCommandLineOption load(QStringLiteral("demo-load"),
                                   QStringLiteral("Write to the embedded ensemble about N times a "

@@ -221,6 +221,11 @@ void Ensemble::heal(Sid a, Sid b)
     m_filter->healBoth(a, b);
 }
 
+void Ensemble::cutOneWay(Sid from, Sid to)
+{
+    m_filter->cut(from, to);
+}
+
 void Ensemble::healAll()
 {
     m_filter->heal();
@@ -229,6 +234,31 @@ void Ensemble::healAll()
 void Ensemble::setDelay(Sid from, Sid to, std::chrono::milliseconds delay)
 {
     m_filter->setDelay(from, to, delay);
+}
+
+void Ensemble::setHeld(bool held)
+{
+    m_filter->setHeld(held);
+}
+
+bool Ensemble::held() const
+{
+    return m_filter->held();
+}
+
+std::optional<HeldMessage> Ensemble::stepOne()
+{
+    return m_filter->step();
+}
+
+std::size_t Ensemble::heldCount() const
+{
+    return m_filter->heldCount();
+}
+
+std::optional<HeldMessage> Ensemble::nextHeld() const
+{
+    return m_filter->nextHeld();
 }
 
 void Ensemble::setEventSink(EventSink sink)

@@ -3,7 +3,8 @@
 // io_context, thread, ports and dataDir, on 127.0.0.1 by default. Every node can be killed (a
 // crash: no goodbye, its dataDir left as it is), restarted (recovery from its dataDir),
 // paused and resumed (as SIGSTOP/SIGCONT), and the link between any two nodes cut, healed or
-// slowed down. The studio's embedded cluster and the drill tests use it.
+// slowed down, and delivery held and stepped one message at a time. The studio's embedded
+// cluster and the drill tests use it.
 //
 // Thread-safe: every method may be called from any thread; node events reach the sink on the
 // nodes' threads.
@@ -66,8 +67,18 @@ public:
     void resume(Sid sid);
     void cut(Sid a, Sid b);
     void heal(Sid a, Sid b);
+    void cutOneWay(Sid from, Sid to); // only messages from `from` to `to` stop; heal() restores
     void healAll();
+    // Delays election messages and the ZAB stream on the directed link from->to.
     void setDelay(Sid from, Sid to, std::chrono::milliseconds delay);
+    // Held delivery (LinkFilter's held mode) for stepping through a protocol by hand: while
+    // held, every election message and ZAB packet waits; stepOne() delivers the oldest and
+    // says what it was; setHeld(false) delivers all that wait, in order.
+    void setHeld(bool held);
+    bool held() const;
+    std::optional<HeldMessage> stepOne();
+    std::size_t heldCount() const;
+    std::optional<HeldMessage> nextHeld() const;
     void setEventSink(EventSink sink);
 
     std::vector<Sid> sids() const;

@@ -2,6 +2,7 @@
 
 #include "core/assert.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 namespace zk {
@@ -15,53 +16,18 @@ std::int32_t readBigEndian32(const std::array<std::uint8_t, 4>& bytes)
                                      (std::uint32_t{bytes[2]} << 8) | std::uint32_t{bytes[3]});
 }
 
+// "vote leader=3 zxid=1:4 peerEpoch=1 round=2" for the held queue.
+std::string describeVote(const std::vector<std::uint8_t>& payload)
+{
+    const auto vote = decodeNotification(payload);
+    if (!vote)
+        return "election message";
+    return fmt::format("vote leader={} zxid={}:{} peerEpoch={} round={}", vote->leader,
+                       zxidEpoch(vote->zxid), zxidCounter(vote->zxid), vote->peerEpoch,
+                       vote->electionEpoch);
+}
+
 } // namespace
-
-void LinkFilter::cut(Sid from, Sid to)
-{
-    std::lock_guard lock(m_mutex);
-    m_cut.insert({from, to});
-}
-
-void LinkFilter::cutBoth(Sid a, Sid b)
-{
-    std::lock_guard lock(m_mutex);
-    m_cut.insert({a, b});
-    m_cut.insert({b, a});
-}
-
-void LinkFilter::healBoth(Sid a, Sid b)
-{
-    std::lock_guard lock(m_mutex);
-    m_cut.erase({a, b});
-    m_cut.erase({b, a});
-}
-
-void LinkFilter::heal()
-{
-    std::lock_guard lock(m_mutex);
-    m_cut.clear();
-    m_delay.clear();
-}
-
-void LinkFilter::setDelay(Sid from, Sid to, std::chrono::milliseconds delay)
-{
-    std::lock_guard lock(m_mutex);
-    m_delay[{from, to}] = delay;
-}
-
-bool LinkFilter::allows(Sid from, Sid to) const
-{
-    std::lock_guard lock(m_mutex);
-    return !m_cut.contains({from, to});
-}
-
-std::chrono::milliseconds LinkFilter::delay(Sid from, Sid to) const
-{
-    std::lock_guard lock(m_mutex);
-    const auto it = m_delay.find({from, to});
-    return it == m_delay.end() ? std::chrono::milliseconds(0) : it->second;
-}
 
 // One kept connection: reads frames, writes frames with at most one waiting behind the one
 // in flight. Lives as long as its pending operations; the transport forgets it on failure.
@@ -198,6 +164,9 @@ void ElectionTransport::close()
     if (m_closed)
         return;
     m_closed = true;
+    // Held messages would post into m_io after this transport is gone.
+    if (m_options.filter)
+        m_options.filter->forget(&m_io);
     *m_alive = false;
     m_alive = std::make_shared<bool>(false);
     boost::system::error_code ec;
@@ -371,6 +340,19 @@ void ElectionTransport::send(Sid to, std::vector<std::uint8_t> payload)
     const auto& filter = m_options.filter;
     if (filter && !filter->allows(m_options.myId, to))
         return;
+    if (filter && filter->held()) {
+        HeldMessage message{m_options.myId, to, HeldMessage::Channel::Election,
+                            describeVote(payload)};
+        std::weak_ptr<bool> alive = m_alive;
+        auto release = [this, alive, to, payload]() mutable {
+            asio::post(m_io, [this, alive, to, payload = std::move(payload)]() mutable {
+                if (!alive.expired())
+                    sendNow(to, std::move(payload));
+            });
+        };
+        if (filter->hold(&m_io, std::move(message), std::move(release)))
+            return;
+    }
     const auto delay = filter ? filter->delay(m_options.myId, to) : std::chrono::milliseconds(0);
     if (delay.count() <= 0)
         return sendNow(to, std::move(payload));

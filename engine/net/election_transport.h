@@ -13,6 +13,7 @@
 
 #include "core/ids.h"
 #include "net/asio.h"
+#include "net/link_filter.h"
 #include "proto/quorum_messages.h"
 
 #include <chrono>
@@ -29,25 +30,6 @@
 #include <vector>
 
 namespace zk {
-
-// Thread-safe: which directed links drop messages and which delay them (slow motion).
-class LinkFilter
-{
-public:
-    void cut(Sid from, Sid to);
-    void cutBoth(Sid a, Sid b);
-    void healBoth(Sid a, Sid b); // Restores both directions between a and b.
-    void heal();                 // Restores every link and removes every delay.
-    void setDelay(Sid from, Sid to, std::chrono::milliseconds delay);
-
-    bool allows(Sid from, Sid to) const;
-    std::chrono::milliseconds delay(Sid from, Sid to) const;
-
-private:
-    mutable std::mutex m_mutex;
-    std::set<std::pair<Sid, Sid>> m_cut;
-    std::map<std::pair<Sid, Sid>, std::chrono::milliseconds> m_delay;
-};
 
 struct ElectionTransportOptions
 {

@@ -2,12 +2,32 @@
 
 #include "storage/snap_stream.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 namespace zk {
 
+namespace {
+
+// "PROPOSAL 1:4" for the held queue: the first packet of what is sent.
+std::string describePacket(const std::vector<std::uint8_t>& bytes)
+{
+    const QuorumPacketDecode decoded =
+        decodeQuorumPacket(bytes, static_cast<std::int32_t>(bytes.size()));
+    if (decoded.status != DecodeStatus::Ok)
+        return "quorum packet";
+    const Zxid zxid = decoded.packet.zxid;
+    if (zxid < 0) // UPTODATE and a few others carry no zxid
+        return quorumPacketTypeName(decoded.packet.type);
+    return fmt::format("{} {}:{}", quorumPacketTypeName(decoded.packet.type), zxidEpoch(zxid),
+                       zxidCounter(zxid));
+}
+
+} // namespace
+
 QuorumChannel::QuorumChannel(tcp::socket socket, bool readsSnapStreams, std::int32_t maxPacketBytes)
-    : m_socket(std::move(socket)), m_readsSnap(readsSnapStreams), m_maxPacketBytes(maxPacketBytes)
+    : m_socket(std::move(socket)), m_readsSnap(readsSnapStreams), m_maxPacketBytes(maxPacketBytes),
+      m_pumpTimer(m_socket.get_executor())
 {
     boost::system::error_code ec;
     const auto endpoint = m_socket.remote_endpoint(ec);
@@ -94,13 +114,94 @@ bool QuorumChannel::process()
     return true;
 }
 
+void QuorumChannel::shape(std::shared_ptr<LinkFilter> filter, Sid from, Sid to, const void* owner)
+{
+    m_filter = std::move(filter);
+    m_from = from;
+    m_to = to;
+    m_owner = owner;
+}
+
 void QuorumChannel::send(std::vector<std::uint8_t> bytes)
 {
     if (m_closed || bytes.empty())
         return;
-    m_queue.push_back(std::move(bytes));
-    if (!m_writing)
+    if (!m_filter) {
+        m_queue.push_back(std::move(bytes));
+        if (!m_writing)
+            writeNext();
+        return;
+    }
+    m_shapedBytes += bytes.size();
+    if (m_shapedBytes > kShapedBytesMax) {
+        fail("link backlog over its limit");
+        return;
+    }
+    Shaped shaped{std::vector<std::uint8_t>{},
+                  std::chrono::steady_clock::now() + m_filter->delay(m_from, m_to)};
+    if (m_filter->held()) {
+        const std::uint64_t id = m_nextHoldId++;
+        std::weak_ptr<QuorumChannel> weak = weak_from_this();
+        auto executor = m_socket.get_executor();
+        auto release = [weak, executor, id] {
+            asio::post(executor, [weak, id] {
+                auto self = weak.lock();
+                if (!self || self->m_closed)
+                    return;
+                for (Shaped& waiting : self->m_shaped) {
+                    if (waiting.holdId == id) {
+                        waiting.holdId = 0;
+                        waiting.due = std::chrono::steady_clock::now(); // a step delivers now
+                    }
+                }
+                self->pump();
+            });
+        };
+        HeldMessage message{m_from, m_to, HeldMessage::Channel::Zab, describePacket(bytes)};
+        if (m_filter->hold(m_owner, std::move(message), std::move(release)))
+            shaped.holdId = id;
+    }
+    shaped.bytes = std::move(bytes);
+    m_shaped.push_back(std::move(shaped));
+    pump();
+}
+
+void QuorumChannel::pump()
+{
+    const auto now = std::chrono::steady_clock::now();
+    while (!m_closed && !m_shaped.empty()) {
+        Shaped& front = m_shaped.front();
+        if (front.holdId != 0)
+            break; // its release posts pump() again
+        if (!m_filter->allows(m_from, m_to)) {
+            // A cut stalls the stream; look again shortly (cheap: one lock per poll).
+            armPump(now + std::chrono::milliseconds(20));
+            break;
+        }
+        if (front.due > now) {
+            armPump(front.due);
+            break;
+        }
+        m_shapedBytes -= front.bytes.size();
+        m_queue.push_back(std::move(front.bytes));
+        m_shaped.pop_front();
+    }
+    if (!m_closed && !m_writing && !m_queue.empty())
         writeNext();
+}
+
+void QuorumChannel::armPump(std::chrono::steady_clock::time_point when)
+{
+    // The front only changes inside pump(), so an armed timer is never later than needed.
+    if (m_pumpArmed)
+        return;
+    m_pumpArmed = true;
+    m_pumpTimer.expires_at(when);
+    m_pumpTimer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+        self->m_pumpArmed = false;
+        if (!ec && !self->m_closed)
+            self->pump();
+    });
 }
 
 void QuorumChannel::writeNext()
@@ -149,6 +250,8 @@ void QuorumChannel::close()
     m_closed = true;
     m_handlers = {};
     m_queue.clear();
+    m_shaped.clear();
+    m_pumpTimer.cancel();
     boost::system::error_code ec;
     m_socket.shutdown(tcp::socket::shutdown_both, ec);
     m_socket.close(ec);

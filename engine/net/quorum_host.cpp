@@ -225,6 +225,10 @@ void QuorumHost::stop()
         });
         m_thread.join();
     }
+    // After the join nothing sends any more; held messages of this server must never be
+    // released into its io_context once it is gone.
+    if (m_options.filter)
+        m_options.filter->forget(&m_io);
     m_stopped = true;
     m_clients.clear();
     m_learners.clear();
@@ -297,10 +301,6 @@ void QuorumHost::scheduleTick()
     m_tickTimer.async_wait([this](boost::system::error_code ec) {
         if (ec || m_stopped)
             return;
-        if (m_leaderChannel && !linkAllowed(m_wantedLeader)) {
-            dropLeader();
-            m_peer->leaderLost("link to the leader cut");
-        }
         m_peer->tick(wallMs());
         drain();
         updateStatus();
@@ -426,6 +426,7 @@ asio::awaitable<void> QuorumHost::acceptLearners()
         m_learners[id] = channel;
         QuorumChannel::Handlers handlers;
         handlers.packet = [this, id](const QuorumPacket& packet) {
+            shapeLearner(id, packet);
             m_peer->learnerPacket(id, packet);
             drain();
         };
@@ -438,6 +439,20 @@ asio::awaitable<void> QuorumHost::acceptLearners()
         m_peer->learnerConnected(id);
         drain();
     }
+}
+
+void QuorumHost::shapeLearner(LearnerLinkId id, const QuorumPacket& packet)
+{
+    // The learner names itself in its first packet; from then on what the leader sends it
+    // travels the link leader->learner of the filter.
+    if (!m_options.filter || (packet.type != QuorumPacketType::FollowerInfo &&
+                              packet.type != QuorumPacketType::ObserverInfo))
+        return;
+    const auto it = m_learners.find(id);
+    if (it == m_learners.end() || it->second->shaped() || !packet.data)
+        return;
+    if (const auto info = decodeLearnerInfo(*packet.data))
+        it->second->shape(m_options.filter, m_options.peer.myId, info->info.sid, &m_io);
 }
 
 void QuorumHost::dropLeader()
@@ -473,37 +488,39 @@ void QuorumHost::connectLeader()
     if (ec)
         return;
     const tcp::endpoint endpoint(address, member->second.quorumPort);
-    socket->async_connect(
-        endpoint, [this, socket, generation, retry](boost::system::error_code error) {
-            if (generation != m_leaderGeneration || m_stopped)
-                return;
-            if (error) {
-                retry();
-                return;
-            }
-            m_leaderChannel =
-                std::make_shared<QuorumChannel>(std::move(*socket), true, kMaxQuorumPacketBytes);
-            QuorumChannel::Handlers handlers;
-            handlers.packet = [this](const QuorumPacket& packet) {
-                m_peer->leaderPacket(packet);
-                drain();
-            };
-            handlers.snapshot = [this](Zxid zxid, DataTree tree,
-                                       std::map<SessionId, std::int32_t> sessions) {
-                m_peer->leaderSnapshot(zxid, std::move(tree), std::move(sessions));
-                drain();
-            };
-            handlers.closed = [this, generation](const std::string& why) {
-                if (generation != m_leaderGeneration)
-                    return;
-                m_leaderChannel.reset();
-                m_peer->leaderLost("connection to the leader lost: " + why);
-                drain();
-            };
-            m_leaderChannel->start(std::move(handlers));
-            m_peer->leaderConnected();
+    socket->async_connect(endpoint, [this, socket, generation,
+                                     retry](boost::system::error_code error) {
+        if (generation != m_leaderGeneration || m_stopped)
+            return;
+        if (error) {
+            retry();
+            return;
+        }
+        m_leaderChannel =
+            std::make_shared<QuorumChannel>(std::move(*socket), true, kMaxQuorumPacketBytes);
+        if (m_options.filter)
+            m_leaderChannel->shape(m_options.filter, m_options.peer.myId, m_wantedLeader, &m_io);
+        QuorumChannel::Handlers handlers;
+        handlers.packet = [this](const QuorumPacket& packet) {
+            m_peer->leaderPacket(packet);
             drain();
-        });
+        };
+        handlers.snapshot = [this](Zxid zxid, DataTree tree,
+                                   std::map<SessionId, std::int32_t> sessions) {
+            m_peer->leaderSnapshot(zxid, std::move(tree), std::move(sessions));
+            drain();
+        };
+        handlers.closed = [this, generation](const std::string& why) {
+            if (generation != m_leaderGeneration)
+                return;
+            m_leaderChannel.reset();
+            m_peer->leaderLost("connection to the leader lost: " + why);
+            drain();
+        };
+        m_leaderChannel->start(std::move(handlers));
+        m_peer->leaderConnected();
+        drain();
+    });
 }
 
 // ---- Snapshots while serving ----

@@ -6,10 +6,12 @@
 // truncation and sync snapshots). After every input the host carries out the peer's actions
 // in order (quorum_peer.h). Public methods are thread-safe: they post into the io thread.
 //
-// Partitions for tests and the studio: the shared LinkFilter cuts election messages (in
-// ElectionTransport) and quorum connections (a learner drops its leader connection and does
-// not reconnect while either direction is cut). pause() freezes the io thread as SIGSTOP
-// would; kill is stop(): sockets close, the thread ends, the dataDir stays as it is.
+// Partitions for tests and the studio: the shared LinkFilter cuts, delays and holds election
+// messages (in ElectionTransport) and the ZAB stream in each direction (QuorumChannel::shape):
+// a cut stalls the stream as a partition would, so leader and learner part after syncLimit;
+// a learner does not connect to its leader while either direction is cut. pause() freezes the io
+// thread as SIGSTOP would; kill is stop(): sockets close, the thread ends, the dataDir stays as it
+// is.
 
 #include "election/quorum_verifier.h"
 #include "net/asio.h"
@@ -135,6 +137,7 @@ private:
     void carryOut(PeerAction& action);
     void connectLeader();
     void dropLeader();
+    void shapeLearner(LearnerLinkId id, const QuorumPacket& packet);
     bool linkAllowed(Sid other) const;
     void startStorage(Zxid lastLogged);
     void onSnapshotDue();

@@ -99,9 +99,9 @@ void ClusterViewTest::drawsTheEnsembleAndAnimatesAnElection()
     QVERIFY(scene->linkItem(1, 2) && scene->linkItem(1, 3) && scene->linkItem(2, 3));
     // Slow motion from the speed box reaches the controller and every link.
     QComboBox* speed = m_view->speedBox();
-    speed->setCurrentIndex(speed->findData(600));
-    QCOMPARE(m_controller->electionDelay(), std::chrono::milliseconds(600));
-    QCOMPARE(m_controller->linkModel()->delayMs(), 600);
+    speed->setCurrentIndex(speed->findData(300)); // 1/30
+    QCOMPARE(m_controller->electionDelay(), std::chrono::milliseconds(300));
+    QCOMPARE(m_controller->linkModel()->delayMs(), 300);
     const int shownBefore = scene->messagesShown();
     auto* kill = m_view->findChild<QPushButton*>(QStringLiteral("killLeaderButton"));
     QVERIFY(kill);

@@ -139,8 +139,8 @@ void MainWindowTest::keepsDataAcrossRestartsAndResets()
     QVERIFY(window.cluster() && window.cluster()->running());
     QCOMPARE(existsOnEmbedded(window, "/kept", false), zk::ZError::Ok);
     // Slow motion set on this ensemble does not outlive it.
-    window.clusterView()->setElectionDelayMs(600);
-    QCOMPARE(window.clusterController()->electionDelay(), std::chrono::milliseconds(600));
+    window.clusterView()->setElectionDelayMs(300);
+    QCOMPARE(window.clusterController()->electionDelay(), std::chrono::milliseconds(300));
     QString error;
     QVERIFY2(window.wipeAndRestartEmbedded(&error), qPrintable(error));
     QCOMPARE(existsOnEmbedded(window, "/kept", false), zk::ZError::NoNode);

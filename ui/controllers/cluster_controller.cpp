@@ -3,6 +3,7 @@
 #include "models/event_timeline_model.h"
 #include "models/link_model.h"
 #include "models/vote_table_model.h"
+#include "models/zab_write_model.h"
 
 #include <algorithm>
 #include <set>
@@ -37,7 +38,7 @@ std::optional<zk::Sid> servingLeaderOf(const std::vector<NodePoll>& nodes)
 ClusterController::ClusterController(QObject* parent)
     : QObject(parent), m_inbox(GuiInbox::create(this)), m_clusterModel(new ClusterModel(this)),
       m_voteModel(new VoteTableModel(this)), m_linkModel(new LinkModel(this)),
-      m_timeline(new EventTimelineModel(this))
+      m_timeline(new EventTimelineModel(this)), m_writeModel(new ZabWriteModel(this))
 {
     m_worker.setMaxThreadCount(1); // actions and polls run in the order they were asked for
     m_worker.setExpiryTimeout(-1);
@@ -67,7 +68,11 @@ void ClusterController::attach(EmbeddedCluster* cluster)
     m_linkModel->reset(sids);
     m_metrics.reset(sids);
     m_timeline->clear();
+    m_writeModel->reset(sids);
     m_servingLeader.reset();
+    setHeldState(false, 0, std::nullopt);
+    m_steps = 0;
+    m_lastStepped.reset();
     m_electionDelay = std::chrono::milliseconds(0); // a new ensemble starts in real time
     emit electionDelayChanged(0);
     m_banner = QStringLiteral("starting %1 servers…").arg(sids.size());
@@ -209,10 +214,9 @@ void ClusterController::setElectionDelay(std::chrono::milliseconds delay)
     m_electionDelay = delay;
     m_linkModel->setDelayMs(int(delay.count()));
     emit electionDelayChanged(int(delay.count()));
-    note(0,
-         delay.count() > 0
-             ? QStringLiteral("slow motion: every election message waits %1 ms").arg(delay.count())
-             : QStringLiteral("election messages in real time"));
+    note(0, delay.count() > 0 ? QStringLiteral("slow motion: every message waits %1 ms on its link")
+                                    .arg(delay.count())
+                              : QStringLiteral("messages in real time"));
     run([delay](zk::Ensemble& ensemble) {
         for (zk::Sid from : ensemble.sids()) {
             for (zk::Sid to : ensemble.sids()) {
@@ -221,6 +225,69 @@ void ClusterController::setElectionDelay(std::chrono::milliseconds delay)
             }
         }
     });
+}
+
+std::chrono::milliseconds ClusterController::delayForSpeed(int divisor)
+{
+    return std::chrono::milliseconds(divisor <= 1 ? 0 : divisor * linkLatencyMs);
+}
+
+void ClusterController::setSpeedDivisor(int divisor)
+{
+    setElectionDelay(delayForSpeed(divisor));
+}
+
+void ClusterController::setDeliveryHeld(bool held)
+{
+    if (!m_cluster || held == m_held)
+        return;
+    note(0, held ? QStringLiteral("pause delivery: every message waits for a step")
+                 : QStringLiteral("resume delivery: %1 held messages go out").arg(m_heldCount));
+    setHeldState(held, held ? m_heldCount : 0,
+                 held ? std::nullopt : std::optional<zk::HeldMessage>{});
+    run([held](zk::Ensemble& ensemble) { ensemble.setHeld(held); });
+    pollNow();
+}
+
+void ClusterController::stepDelivery()
+{
+    if (!m_cluster)
+        return;
+    auto inbox = m_inbox;
+    const auto generation = m_generation;
+    run([this, inbox, generation](zk::Ensemble& ensemble) {
+        const auto delivered = ensemble.stepOne();
+        const bool held = ensemble.held();
+        const std::size_t count = ensemble.heldCount();
+        const auto next = ensemble.nextHeld();
+        inbox->post([this, generation, delivered, held, count, next] {
+            if (generation != m_generation)
+                return;
+            QString text;
+            m_lastStepped = delivered;
+            if (delivered) {
+                ++m_steps;
+                text = QString::fromStdString(delivered->toString());
+                m_timeline->appendStudio(nowMs(), delivered->from, QStringLiteral("step: ") + text);
+            }
+            setHeldState(held, count, next);
+            if (delivered)
+                emit deliveryChanged(); // the step count changed even if nothing else did
+            emit stepped(text);
+        });
+    });
+}
+
+void ClusterController::setHeldState(bool held, std::size_t count,
+                                     const std::optional<zk::HeldMessage>& next)
+{
+    const QString nextText = next ? QString::fromStdString(next->toString()) : QString();
+    if (held == m_held && count == m_heldCount && nextText == m_nextHeld)
+        return;
+    m_held = held;
+    m_heldCount = count;
+    m_nextHeld = nextText;
+    emit deliveryChanged();
 }
 
 void ClusterController::setPollIntervalMs(int ms)
@@ -247,6 +314,9 @@ void ClusterController::pollNow()
             poll.nodes.push_back(std::move(node));
         }
         poll.servingLeader = servingLeaderOf(poll.nodes);
+        poll.held = ensemble.held();
+        poll.heldCount = ensemble.heldCount();
+        poll.nextHeld = ensemble.nextHeld();
         inbox->post([this, generation, poll = std::move(poll)] { onPoll(generation, poll); });
     });
 }
@@ -280,6 +350,10 @@ void ClusterController::onPoll(std::uint64_t generation, const EnsemblePoll& pol
             cutOff.insert(sid);
     }
     m_metrics.sample(nowMs(), poll.nodes, cutOff, poll.servingLeader);
+    // The poll reads the held state after actions queued before it, so it is current unless
+    // the user toggled since; a toggle in flight wins.
+    if (poll.held == m_held)
+        setHeldState(poll.held, poll.heldCount, poll.nextHeld);
     updateBanner();
     emit polled();
 }
@@ -290,6 +364,7 @@ void ClusterController::onEvents(PeerEventBridge::Batch batch)
         return;
     m_clusterModel->applyEvents(batch);
     m_voteModel->applyEvents(batch);
+    m_writeModel->applyEvents(batch);
     m_timeline->appendEvents(batch);
     emit eventsArrived(batch);
 }

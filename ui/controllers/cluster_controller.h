@@ -2,8 +2,9 @@
 // ClusterController: how the studio observes and drives the embedded ensemble (ARCHITECTURE.md
 // section 7). It subscribes a PeerEventBridge to the ensemble's events, polls every server's
 // QuorumStatus on a timer (5 Hz by default), and feeds the models: ClusterModel (servers),
-// VoteTableModel (the election), LinkModel (cuts and slow motion), EventTimelineModel
-// (everything, with the studio's own actions), and MetricsSeries (what the charts draw). Views
+// VoteTableModel (the election), LinkModel (cuts and slow motion), ZabWriteModel (writes as
+// proposal, acks and commit), EventTimelineModel (everything, with the studio's own actions),
+// and MetricsSeries (what the charts draw). Views
 // call its actions; it never lets a view touch the ensemble.
 //
 // Threads: a GUI-thread QObject. The ensemble's methods can block (a kill joins a node's
@@ -35,12 +36,16 @@ namespace zoolab {
 class EventTimelineModel;
 class LinkModel;
 class VoteTableModel;
+class ZabWriteModel;
 
 // One poll of the whole ensemble.
 struct EnsemblePoll
 {
     std::vector<NodePoll> nodes;
     std::optional<zk::Sid> servingLeader;
+    bool held = false; // delivery paused (held mode)
+    std::size_t heldCount = 0;
+    std::optional<zk::HeldMessage> nextHeld;
 };
 
 class ClusterController : public QObject
@@ -59,6 +64,7 @@ public:
     VoteTableModel* voteModel() const { return m_voteModel; }
     LinkModel* linkModel() const { return m_linkModel; }
     EventTimelineModel* timelineModel() const { return m_timeline; }
+    ZabWriteModel* writeModel() const { return m_writeModel; }
     const MetricsSeries& metrics() const { return m_metrics; }
 
     // "serving, leader 2", "1 of 3 alive: no quorum", "electing (3 of 3 alive)", ...
@@ -76,10 +82,27 @@ public:
     void killLeader(); // the serving leader, else whichever server is LEADING
     void setLinkCut(zk::Sid a, zk::Sid b, bool cut);
     void toggleLink(zk::Sid a, zk::Sid b);
-    // Delays every election message by `delay` (Ensemble::setDelay on every ordered pair), so
-    // an election unfolds slowly enough to watch. 0 is real time.
+    // Delays every message on every link by `delay` (Ensemble::setDelay on every ordered pair):
+    // election notifications and the ZAB stream alike, so an election or a write unfolds
+    // slowly enough to watch. 0 is real time.
     void setElectionDelay(std::chrono::milliseconds delay);
     std::chrono::milliseconds electionDelay() const { return m_electionDelay; }
+    // The speed control: 1 is real time, n plays the ensemble at 1/n, as if every message
+    // took n * linkLatencyMs on its link (1/100: one second per message).
+    static constexpr int linkLatencyMs = 10;
+    static std::chrono::milliseconds delayForSpeed(int divisor);
+    void setSpeedDivisor(int divisor);
+
+    // Pause delivery: every election message and ZAB packet waits (Ensemble::setHeld) until
+    // stepped one at a time (oldest first) or released by resuming delivery.
+    void setDeliveryHeld(bool held);
+    bool deliveryHeld() const { return m_held; }
+    void stepDelivery();
+    // As of the last poll or step: how many messages wait, and the one a step delivers next.
+    std::size_t heldCount() const { return m_heldCount; }
+    QString nextHeldText() const { return m_nextHeld; }
+    std::size_t stepsTaken() const { return m_steps; }
+    const std::optional<zk::HeldMessage>& lastStepped() const { return m_lastStepped; }
     void setPollIntervalMs(int ms);
     void pollNow();
 
@@ -93,12 +116,17 @@ signals:
     void polled();
     void bannerChanged(const QString& text);
     void electionDelayChanged(int delayMs);
+    // Held mode turned on or off, the held count or the next held message changed.
+    void deliveryChanged();
+    // A step delivered this message (empty: nothing was held).
+    void stepped(const QString& text);
     // A sentence for the status bar: an action that failed or did something worth saying.
     void message(const QString& text);
 
 private:
     void onEvents(PeerEventBridge::Batch batch);
     void onPoll(std::uint64_t generation, const EnsemblePoll& poll);
+    void setHeldState(bool held, std::size_t count, const std::optional<zk::HeldMessage>& next);
     void run(std::function<void(zk::Ensemble&)> task);
     void note(zk::Sid sid, const QString& text);
     void updateBanner();
@@ -115,10 +143,16 @@ private:
     VoteTableModel* m_voteModel = nullptr;
     LinkModel* m_linkModel = nullptr;
     EventTimelineModel* m_timeline = nullptr;
+    ZabWriteModel* m_writeModel = nullptr;
     MetricsSeries m_metrics;
     std::optional<zk::Sid> m_servingLeader;
     QString m_banner;
     std::chrono::milliseconds m_electionDelay{0};
+    bool m_held = false;
+    std::size_t m_heldCount = 0;
+    QString m_nextHeld;
+    std::size_t m_steps = 0;
+    std::optional<zk::HeldMessage> m_lastStepped;
 };
 
 } // namespace zoolab

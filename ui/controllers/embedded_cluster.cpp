@@ -99,6 +99,9 @@ std::error_code EmbeddedCluster::start()
     }
     ensembleOptions.baseDir = m_baseDir;
     ensembleOptions.tickTimeMs = m_options.tickTimeMs;
+    // At speed 1/100 every quorum packet waits a second on its link, and a follower's sync
+    // (FOLLOWERINFO, LEADERINFO, ACKEPOCH, NEWLEADER, ACK) takes five of them: give it 20 ticks.
+    ensembleOptions.initLimit = 20;
     ensembleOptions.fourLetterWhitelist = {"srvr", "stat", "ruok", "conf", "mntr", "cons", "envi"};
     ensembleOptions.server.extendedTypesEnabled = true;
     ensembleOptions.server.saslEnabled = m_options.saslAclScheme;

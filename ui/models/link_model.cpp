@@ -196,7 +196,7 @@ QVariant LinkModel::headerData(int section, Qt::Orientation orientation, int rol
     case StateColumn:
         return QStringLiteral("State");
     case DelayColumn:
-        return QStringLiteral("Election delay");
+        return QStringLiteral("Delay per message");
     case ColumnCount:
         break;
     }

@@ -1,7 +1,7 @@
 #pragma once
 // LinkModel: the links between the servers of the embedded ensemble, one row per pair (a < b),
 // with their state as the studio set it: up, cut (both directions, Ensemble::cut) or down (an
-// end is down or paused), and the delay that slow motion puts on election messages.
+// end is down or paused), and the delay that slow motion puts on every message of a link.
 // components() groups the live servers by the links that are up, which is how the banner and
 // the charts see a partition.
 //

@@ -2,10 +2,12 @@
 
 #include "controllers/cluster_controller.h"
 #include "models/link_model.h"
+#include "models/zab_write_model.h"
 #include "views/cluster_items.h"
 
 #include <QGraphicsSimpleTextItem>
 #include <QPalette>
+#include <QStringList>
 #include <QtMath>
 
 #include <algorithm>
@@ -35,6 +37,7 @@ ClusterScene::ClusterScene(ClusterController* controller, QObject* parent)
     connect(links, &QAbstractItemModel::modelReset, this, &ClusterScene::rebuild);
     connect(links, &QAbstractItemModel::dataChanged, this, &ClusterScene::refreshLinks);
     connect(controller, &ClusterController::eventsArrived, this, &ClusterScene::onEvents);
+    connect(controller, &ClusterController::stepped, this, &ClusterScene::onStepped);
     rebuild();
 }
 
@@ -158,10 +161,62 @@ void ClusterScene::travel(zk::Sid from, zk::Sid to, const QString& label, const 
     });
 }
 
+void ClusterScene::onStepped()
+{
+    const auto& message = m_controller->lastStepped();
+    if (!message)
+        return;
+    // "vote leader=3 zxid=1:0 peerEpoch=1 round=2" -> "vote leader=3 zxid=1:0"
+    QStringList words = QString::fromStdString(message->kind).split(QLatin1Char(' '));
+    const bool vote = message->channel == zk::HeldMessage::Channel::Election;
+    if (vote && words.size() > 3)
+        words = words.mid(0, 3);
+    static const QColor zabColor(0xd9, 0x77, 0x06);
+    static const QColor voteColor(0x7c, 0x3a, 0xed);
+    travel(message->from, message->to, words.join(QLatin1Char(' ')), vote ? voteColor : zabColor,
+           false, std::max(messageMinMs, 900));
+}
+
+void ClusterScene::drawZab(const StampedPeerEvent& stamped, int durationMs)
+{
+    // Only the writes the model sampled travel: a few per second under any load.
+    const zk::PeerEvent& event = stamped.event;
+    const ZabWriteModel* writes = m_controller->writeModel();
+    static const QColor proposalColor(0xd9, 0x77, 0x06);
+    static const QColor ackColor(0x16, 0xa3, 0x4a);
+    static const QColor commitColor(0x25, 0x63, 0xeb);
+    const auto toFollowers = [&](const QString& label, const QColor& color) {
+        for (const ClusterNode& node : m_controller->clusterModel()->nodes()) {
+            if (node.sid != event.sid && node.running && node.status &&
+                node.status->state == zk::ServerState::Following &&
+                node.status->leader == event.sid)
+                travel(event.sid, node.sid, label, color, false, durationMs);
+        }
+    };
+    if (event.kind == zk::PeerEvent::Kind::Proposal) {
+        if (writes->sampled(event.zxid))
+            toFollowers(QStringLiteral("PROPOSAL ") + ZabWriteModel::zxidText(event.zxid),
+                        proposalColor);
+    } else if (event.kind == zk::PeerEvent::Kind::Ack) {
+        if (writes->sampled(event.zxid))
+            travel(event.peer, event.sid,
+                   QStringLiteral("ACK ") + ZabWriteModel::zxidText(event.zxid), ackColor, false,
+                   durationMs);
+    } else {
+        for (int row = 0; row < writes->rowCount(); ++row) {
+            const ZabWrite& write = writes->row(row);
+            if (write.leader == event.sid && write.committedMs == stamped.atMs)
+                toFollowers(QStringLiteral("COMMIT ") + ZabWriteModel::zxidText(write.zxid),
+                            commitColor);
+        }
+    }
+}
+
 void ClusterScene::onEvents(const PeerEventBridge::Batch& batch)
 {
     const int delayMs = int(m_controller->electionDelay().count());
     const int duration = std::max(messageMinMs, delayMs);
+    const bool held = m_controller->deliveryHeld();
     for (const StampedPeerEvent& stamped : batch) {
         const zk::PeerEvent& event = stamped.event;
         if (event.kind == zk::PeerEvent::Kind::Sync) {
@@ -174,6 +229,17 @@ void ClusterScene::onEvents(const PeerEventBridge::Batch& batch)
             travel(event.sid, event.peer, mode, sidColor(event.sid), true, 900);
             if (NodeItem* learner = nodeItem(event.peer))
                 learner->flash(QStringLiteral("synced by %1").arg(mode), QColor(0x25, 0x63, 0xeb));
+            continue;
+        }
+        // While delivery is held, a message travels when a step releases it (onStepped).
+        const bool traffic = event.kind == zk::PeerEvent::Kind::Proposal ||
+                             event.kind == zk::PeerEvent::Kind::Ack ||
+                             event.kind == zk::PeerEvent::Kind::Commit;
+        if (held &&
+            (traffic || (event.election && std::holds_alternative<zk::VoteSent>(*event.election))))
+            continue;
+        if (traffic) {
+            drawZab(stamped, duration);
             continue;
         }
         if (event.kind != zk::PeerEvent::Kind::Election || !event.election)

@@ -7,7 +7,9 @@
 // motion delays it (at least messageMinMs); a cut link, or a receiver that is down or paused,
 // stops it halfway. The same vote re-sent on a link while the last one is still near its
 // sender counts as "×n" on that label. A quorum moment, an election result and each
-// follower's sync (DIFF, TRUNC or SNAP) flash on the cards.
+// follower's sync (DIFF, TRUNC or SNAP) flash on the cards. Writes travel too, as ZabWriteModel
+// samples them: PROPOSAL from the leader to each follower, each ACK back, then COMMIT. While
+// delivery is held, messages do not travel when sent but when a step delivers them.
 //
 // Thread: GUI thread. The scene reads the controller's models and calls its actions; it owns
 // its items. At most messagesMax messages are in flight; more are counted, not drawn.
@@ -48,6 +50,8 @@ private:
     void refreshNodes();
     void refreshLinks();
     void onEvents(const PeerEventBridge::Batch& batch);
+    void drawZab(const StampedPeerEvent& stamped, int durationMs);
+    void onStepped();
     void travel(zk::Sid from, zk::Sid to, const QString& label, const QColor& color, bool badge,
                 int durationMs);
 

@@ -4,6 +4,7 @@
 #include "models/event_timeline_model.h"
 #include "models/link_model.h"
 #include "models/vote_table_model.h"
+#include "models/zab_write_model.h"
 #include "views/cluster_charts.h"
 #include "views/cluster_scene.h"
 
@@ -32,13 +33,11 @@ namespace {
 struct Speed
 {
     const char* label;
-    int delayMs;
+    int divisor; // 1/divisor of real time
 };
 
-constexpr Speed speeds[] = {{"Real time", 0},
-                            {"Slow: 0.6 s per message", 600},
-                            {"Slower: 1.5 s per message", 1500},
-                            {"Slowest: 3 s per message", 3000}};
+constexpr Speed speeds[] = {{"1× real time", 1}, {"1/2", 2},   {"1/5", 5},
+                            {"1/10", 10},        {"1/30", 30}, {"1/100", 100}};
 
 QTableView* makeTable(QAbstractItemModel* model, QWidget* parent)
 {
@@ -114,17 +113,36 @@ ClusterView::ClusterView(ClusterController* controller, QWidget* parent)
     connect(m_killLeader, &QPushButton::clicked, controller, &ClusterController::killLeader);
     top->addWidget(m_killLeader);
     top->addSpacing(12);
-    auto* speedLabel = new QLabel(QStringLiteral("Election speed:"), this);
+    auto* speedLabel = new QLabel(QStringLiteral("Speed:"), this);
     top->addWidget(speedLabel);
     m_speed = new QComboBox(this);
+    m_speed->setObjectName(QStringLiteral("speedBox"));
     for (const Speed& speed : speeds)
-        m_speed->addItem(QString::fromLatin1(speed.label), speed.delayMs);
-    m_speed->setToolTip(QStringLiteral("Slow motion: every election message waits this long on "
-                                       "its link, so an election unfolds visibly"));
+        m_speed->addItem(QString::fromUtf8(speed.label),
+                         int(ClusterController::delayForSpeed(speed.divisor).count()));
+    m_speed->setToolTip(QStringLiteral("Slow motion: every message on every link (votes, "
+                                       "proposals, acks, commits) waits this much longer, so an "
+                                       "election or a write unfolds visibly"));
     connect(m_speed, &QComboBox::currentIndexChanged, this, [this](int index) {
         m_controller->setElectionDelay(std::chrono::milliseconds(m_speed->itemData(index).toInt()));
     });
     top->addWidget(m_speed);
+    m_pauseDelivery = new QPushButton(QStringLiteral("Pause delivery"), this);
+    m_pauseDelivery->setObjectName(QStringLiteral("pauseDeliveryButton"));
+    m_pauseDelivery->setCheckable(true);
+    m_pauseDelivery->setToolTip(QStringLiteral("Hold every message on every link; Step delivers "
+                                               "the oldest one. Held too long, followers lose "
+                                               "their leader after syncLimit, as in a real "
+                                               "network outage"));
+    connect(m_pauseDelivery, &QPushButton::toggled, controller,
+            &ClusterController::setDeliveryHeld);
+    top->addWidget(m_pauseDelivery);
+    m_step = new QPushButton(QStringLiteral("Step"), this);
+    m_step->setObjectName(QStringLiteral("stepButton"));
+    m_step->setToolTip(QStringLiteral("Deliver the oldest held message"));
+    m_step->setEnabled(false);
+    connect(m_step, &QPushButton::clicked, controller, &ClusterController::stepDelivery);
+    top->addWidget(m_step);
     auto* heal = new QPushButton(QStringLiteral("Heal all links"), this);
     connect(heal, &QPushButton::clicked, this, [this] {
         for (const auto& [a, b] : m_controller->linkModel()->cutLinks())
@@ -132,6 +150,15 @@ ClusterView::ClusterView(ClusterController* controller, QWidget* parent)
     });
     top->addWidget(heal);
     layout->addLayout(top);
+
+    m_held = new QLabel(this);
+    m_held->setObjectName(QStringLiteral("heldLabel"));
+    m_held->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_held->setWordWrap(true);
+    m_held->setStyleSheet(QStringLiteral("QLabel#heldLabel { background: #fef3c7; color: #78350f; "
+                                         "border-radius: 4px; padding: 3px 8px; }"));
+    m_held->hide();
+    layout->addWidget(m_held);
 
     m_note = new QLabel(this);
     m_note->setWordWrap(true);
@@ -168,10 +195,29 @@ ClusterView::ClusterView(ClusterController* controller, QWidget* parent)
     linkTable->setObjectName(QStringLiteral("linkTable"));
     votesLayout->addWidget(linkTable, 2);
     m_detailTabs->addTab(votesPage, QStringLiteral("Votes and links"));
+    auto* writesPage = new QWidget(m_detailTabs);
+    auto* writesLayout = new QVBoxLayout(writesPage);
+    writesLayout->setContentsMargins(4, 4, 4, 4);
+    m_writesCaption = new QLabel(writesPage);
+    m_writesCaption->setWordWrap(true);
+    writesLayout->addWidget(m_writesCaption);
+    auto* writeTable = makeTable(controller->writeModel(), writesPage);
+    writeTable->setObjectName(QStringLiteral("writeTable"));
+    // The acks column grows with the ensemble; it takes the room, so the table never scrolls
+    // sideways.
+    writeTable->horizontalHeader()->setStretchLastSection(false);
+    writeTable->horizontalHeader()->setSectionResizeMode(ZabWriteModel::AcksColumn,
+                                                         QHeaderView::Stretch);
+    writeTable->horizontalHeader()->setSectionResizeMode(ZabWriteModel::StateColumn,
+                                                         QHeaderView::ResizeToContents);
+    writesLayout->addWidget(writeTable, 1);
+    m_detailTabs->addTab(writesPage, QStringLiteral("Writes (ZAB)"));
+    connect(controller->writeModel(), &QAbstractItemModel::rowsInserted, writeTable,
+            [writeTable] { writeTable->scrollToBottom(); });
     auto* serverTable = makeTable(controller->clusterModel(), m_detailTabs);
     serverTable->setObjectName(QStringLiteral("serverTable"));
     m_detailTabs->addTab(serverTable, QStringLiteral("Servers"));
-    for (QTableView* table : {voteTable, linkTable, serverTable}) {
+    for (QTableView* table : {voteTable, linkTable, serverTable, writeTable}) {
         connect(table->model(), &QAbstractItemModel::modelReset, table,
                 [table] { table->resizeColumnsToContents(); });
         connect(table->model(), &QAbstractItemModel::dataChanged, table, [table] {
@@ -209,7 +255,50 @@ ClusterView::ClusterView(ClusterController* controller, QWidget* parent)
         if (index >= 0)
             m_speed->setCurrentIndex(index);
     });
+    connect(controller, &ClusterController::deliveryChanged, this, &ClusterView::updateDelivery);
+    connect(controller, &ClusterController::eventsArrived, this, &ClusterView::updateWrites);
+    connect(controller->writeModel(), &QAbstractItemModel::modelReset, this,
+            &ClusterView::updateWrites);
     updateBanner(controller->bannerText());
+    updateDelivery();
+    updateWrites();
+}
+
+void ClusterView::updateDelivery()
+{
+    const bool held = m_controller->deliveryHeld();
+    {
+        const QSignalBlocker blocker(m_pauseDelivery);
+        m_pauseDelivery->setChecked(held);
+    }
+    m_pauseDelivery->setText(held ? QStringLiteral("Resume delivery")
+                                  : QStringLiteral("Pause delivery"));
+    m_step->setEnabled(held);
+    m_held->setVisible(held);
+    if (!held)
+        return;
+    const QString next = m_controller->nextHeldText();
+    m_held->setText(QStringLiteral("Delivery paused · %1 held · %2 stepped · next: %3")
+                        .arg(m_controller->heldCount())
+                        .arg(m_controller->stepsTaken())
+                        .arg(next.isEmpty() ? QStringLiteral("(nothing waits yet)") : next));
+}
+
+void ClusterView::updateWrites()
+{
+    const ZabWriteModel* writes = m_controller->writeModel();
+    QString text = QStringLiteral("Each write: the leader's PROPOSAL, the followers' ACKs until "
+                                  "a quorum (the leader's own ack counts), then COMMIT. zxid is "
+                                  "epoch:counter.");
+    if (writes->proposals() > 0)
+        text += QStringLiteral(" %1 proposals seen").arg(writes->proposals());
+    if (writes->unsampled() > 0)
+        text += QStringLiteral(", %1 not drawn (at most %2 per second are)")
+                    .arg(writes->unsampled())
+                    .arg(1000 / ZabWriteModel::sampleIntervalMs);
+    else if (writes->proposals() > 0)
+        text += QStringLiteral(".");
+    m_writesCaption->setText(text);
 }
 
 QWidget* ClusterView::buildTimeline()
@@ -293,6 +382,11 @@ void ClusterView::showCharts()
             m_split->setSizes({total * 55 / 100, total * 45 / 100});
         m_charts->refresh();
     });
+}
+
+void ClusterView::showWrites()
+{
+    m_detailTabs->setCurrentWidget(m_writesCaption->parentWidget());
 }
 
 void ClusterView::showTimeline()

@@ -1,10 +1,11 @@
 #pragma once
 // ClusterView: the studio's home view of the embedded ensemble (the "Cluster" tab). A banner
 // says whether it serves ("serving, leader 2", "1 of 3 alive: no quorum"); beside it "Kill the
-// leader", the election speed (slow motion through election message delays) and "Heal all
-// links". Below, the live scene (ClusterScene) next to the vote table, the server table and
-// the link table; under them the event timeline (filterable, exportable to JSON lines) and the
-// charts (ClusterCharts).
+// leader", the speed (1x down to 1/100: every link's messages delayed), "Pause delivery" and
+// "Step" (held delivery; a strip shows how many messages wait and the next one) and "Heal all
+// links". Below, the live scene (ClusterScene) next to the vote table, the writes (ZAB) table,
+// the server table and the link table; under them the event timeline (filterable, exportable to
+// JSON lines) and the charts (ClusterCharts).
 //
 // Thread: GUI thread. Actions go to the ClusterController; the view never touches the engine.
 // Ownership: owns its widgets and scene; the controller must outlive it.
@@ -42,14 +43,18 @@ public:
     QGraphicsView* graphicsView() const { return m_graphics; }
     QLabel* banner() const { return m_banner; }
     QComboBox* speedBox() const { return m_speed; }
+    QPushButton* pauseDeliveryButton() const { return m_pauseDelivery; }
+    QPushButton* stepButton() const { return m_step; }
+    QLabel* heldLabel() const { return m_held; }
     QTabWidget* detailTabs() const { return m_detailTabs; }
     QTabWidget* historyTabs() const { return m_historyTabs; }
     ClusterCharts* charts() const { return m_charts; }
     QTableView* timelineView() const { return m_timelineView; }
-    // Selects the speed whose election delay is delayMs (0, 600, 1500, 3000).
+    // Selects the speed whose link delay is delayMs (0, 20, 50, 100, 300, 1000 for 1x..1/100).
     void setElectionDelayMs(int delayMs);
     void showCharts();
     void showTimeline();
+    void showWrites(); // the Writes (ZAB) tab
     bool exportTimeline(const QString& path, QString* error);
 
 protected:
@@ -59,6 +64,8 @@ protected:
 private:
     QWidget* buildTimeline();
     void updateBanner(const QString& text);
+    void updateDelivery();
+    void updateWrites();
     void fitScene();
 
     ClusterController* m_controller = nullptr;
@@ -69,6 +76,10 @@ private:
     QLabel* m_footer = nullptr;
     QPushButton* m_killLeader = nullptr;
     QComboBox* m_speed = nullptr;
+    QPushButton* m_pauseDelivery = nullptr;
+    QPushButton* m_step = nullptr;
+    QLabel* m_held = nullptr;
+    QLabel* m_writesCaption = nullptr;
     QTabWidget* m_detailTabs = nullptr;
     QTabWidget* m_historyTabs = nullptr;
     QSplitter* m_split = nullptr;

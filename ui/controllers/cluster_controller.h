@@ -21,6 +21,7 @@
 #include "controllers/embedded_cluster.h"
 #include "models/cluster_model.h"
 #include "models/metrics_series.h"
+#include "models/timeline_replay.h"
 
 #include <QObject>
 #include <QThreadPool>
@@ -86,6 +87,24 @@ public:
     static QString bannerFor(const ClusterModel& nodes, const LinkModel& links,
                              std::optional<zk::Sid> servingLeader);
 
+    // Replay: an exported timeline opened again. While replaying, the server table, the vote
+    // table and the scene show the ensemble as it was after the first replayPosition() rows
+    // (folded by TimelineReplay); the live ensemble keeps running and its events still reach
+    // the timeline, but not those models. leaveReplay() resets them and polls: back to live.
+    bool openTimeline(const QString& path, QString* error);
+    void enterReplay(TimelineReplay replay);
+    void leaveReplay();
+    bool replaying() const { return m_replaying; }
+    const TimelineReplay& replay() const { return m_replay; }
+    int replayPosition() const { return m_replayPosition; }
+    std::int64_t replayTimeMs() const { return m_replayTimeMs; }
+    void scrubTo(int position);
+    void scrubToMs(std::int64_t atMs);
+    // Play advances the replay clock by `speed` replay milliseconds per real one.
+    void playReplay(double speed);
+    void stopReplay();
+    bool replayPlaying() const { return m_replayTimer.isActive(); }
+
 signals:
     // After the models took a batch of events (once per batch).
     void eventsArrived(const zoolab::PeerEventBridge::Batch& batch);
@@ -95,6 +114,8 @@ signals:
     void electionDelayChanged(int delayMs);
     // A sentence for the status bar: an action that failed or did something worth saying.
     void message(const QString& text);
+    // Replay was entered or left, or scrubbed to another position.
+    void replayChanged();
 
 private:
     void onEvents(PeerEventBridge::Batch batch);
@@ -119,6 +140,13 @@ private:
     std::optional<zk::Sid> m_servingLeader;
     QString m_banner;
     std::chrono::milliseconds m_electionDelay{0};
+    bool m_replaying = false;
+    TimelineReplay m_replay;
+    int m_replayPosition = 0;
+    std::int64_t m_replayTimeMs = 0;
+    double m_replaySpeed = 1.0;
+    QTimer m_replayTimer;
+    std::vector<std::pair<zk::Sid, zk::Sid>> m_liveCuts; // the link model's, kept while replaying
 };
 
 } // namespace zoolab

@@ -6,6 +6,8 @@
 #include "models/vote_table_model.h"
 #include "views/cluster_charts.h"
 #include "views/cluster_scene.h"
+#include "views/lesson_panel.h"
+#include "views/replay_bar.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -132,6 +134,8 @@ ClusterView::ClusterView(ClusterController* controller, QWidget* parent)
     });
     top->addWidget(heal);
     layout->addLayout(top);
+    m_replayBar = new ReplayBar(controller, this);
+    layout->addWidget(m_replayBar);
 
     m_note = new QLabel(this);
     m_note->setWordWrap(true);
@@ -171,6 +175,10 @@ ClusterView::ClusterView(ClusterController* controller, QWidget* parent)
     auto* serverTable = makeTable(controller->clusterModel(), m_detailTabs);
     serverTable->setObjectName(QStringLiteral("serverTable"));
     m_detailTabs->addTab(serverTable, QStringLiteral("Servers"));
+    m_lessonPanel = new LessonPanel(controller, m_detailTabs);
+    m_detailTabs->addTab(m_lessonPanel, QStringLiteral("Lessons"));
+    connect(m_lessonPanel, &LessonPanel::lessonStarted, this,
+            [this] { m_detailTabs->setCurrentWidget(m_lessonPanel); });
     for (QTableView* table : {voteTable, linkTable, serverTable}) {
         connect(table->model(), &QAbstractItemModel::modelReset, table,
                 [table] { table->resizeColumnsToContents(); });
@@ -221,6 +229,10 @@ QWidget* ClusterView::buildTimeline()
     m_showTraffic = new QCheckBox(QStringLiteral("Show proposals, acks and commits"), page);
     row->addWidget(m_showTraffic);
     row->addStretch(1);
+    auto* openButton = new QPushButton(QStringLiteral("Open for replay…"), page);
+    openButton->setToolTip(QStringLiteral("Open an exported timeline and scrub through it"));
+    connect(openButton, &QPushButton::clicked, this, &ClusterView::openTimelineDialog);
+    row->addWidget(openButton);
     auto* exportButton = new QPushButton(QStringLiteral("Export as JSON lines…"), page);
     row->addWidget(exportButton);
     layout->addLayout(row);
@@ -262,6 +274,24 @@ QWidget* ClusterView::buildTimeline()
 bool ClusterView::exportTimeline(const QString& path, QString* error)
 {
     return m_controller->timelineModel()->exportJsonLines(path, error);
+}
+
+bool ClusterView::openTimeline(const QString& path, QString* error)
+{
+    return m_controller->openTimeline(path, error);
+}
+
+void ClusterView::openTimelineDialog()
+{
+    const QString path =
+        QFileDialog::getOpenFileName(this, QStringLiteral("Open a timeline"), {},
+                                     QStringLiteral("JSON lines (*.jsonl *.json);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!openTimeline(path, &error))
+        QMessageBox::warning(this, QStringLiteral("Open a timeline"),
+                             QStringLiteral("Could not open %1: %2").arg(path, error));
 }
 
 void ClusterView::setNote(const QString& note)
@@ -309,6 +339,8 @@ void ClusterView::updateBanner(const QString& text)
         color = QColor(0xb9, 0x1c, 0x1c);
     else if (text.startsWith(QLatin1String("electing")))
         color = QColor(0xb4, 0x53, 0x09);
+    else if (text.startsWith(QLatin1String("replay")))
+        color = QColor(0x6d, 0x28, 0xd9);
     m_banner->setStyleSheet(QStringLiteral("QLabel#clusterBanner { background: %1; color: white; "
                                            "border-radius: 6px; padding: 6px 12px; "
                                            "font-size: 15pt; font-weight: bold; }")

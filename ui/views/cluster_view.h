@@ -26,6 +26,8 @@ namespace zoolab {
 class ClusterCharts;
 class ClusterController;
 class ClusterScene;
+class LessonPanel;
+class ReplayBar;
 
 class ClusterView : public QWidget
 {
@@ -51,6 +53,12 @@ public:
     void showCharts();
     void showTimeline();
     bool exportTimeline(const QString& path, QString* error);
+    // Opens an exported timeline for replay (ReplayBar); false and why when it cannot.
+    bool openTimeline(const QString& path, QString* error);
+    // Asks for a file, opens it, and says why when it cannot.
+    void openTimelineDialog();
+    ReplayBar* replayBar() const { return m_replayBar; }
+    LessonPanel* lessonPanel() const { return m_lessonPanel; }
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
@@ -76,6 +84,8 @@ private:
     QSortFilterProxyModel* m_timelineFilter = nullptr;
     QCheckBox* m_showTraffic = nullptr;
     ClusterCharts* m_charts = nullptr;
+    ReplayBar* m_replayBar = nullptr;
+    LessonPanel* m_lessonPanel = nullptr;
 };
 
 } // namespace zoolab

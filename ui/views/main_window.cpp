@@ -117,6 +117,10 @@ void MainWindow::buildActions()
     closeTabAction->setShortcut(QKeySequence::Close);
     file->addAction(QStringLiteral("Reset &embedded cluster…"), this,
                     &MainWindow::resetEmbeddedCluster);
+    file->addAction(QStringLiteral("Open t&imeline…"), this, [this] {
+        showClusterTab();
+        m_clusterView->openTimelineDialog();
+    });
     file->addSeparator();
     QAction* quit = file->addAction(QStringLiteral("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence(QStringLiteral("Ctrl+Q")));

@@ -19,6 +19,13 @@ std::int64_t wallMs()
         .count();
 }
 
+std::int64_t steadyUs()
+{
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
 constexpr std::int32_t kMaxQuorumPacketBytes = 64 * 1024 * 1024;
 constexpr auto kLeaderConnectPatience = std::chrono::milliseconds(2000);
 
@@ -270,6 +277,12 @@ void QuorumHost::updateStatus()
     status.clientConnections = m_clients.size();
     status.syncedLearners = m_peer->syncedLearners();
     status.clientPort = m_boundClientPort;
+    status.outstandingRequests = m_requestLatency.outstanding();
+    status.watches = m_peer->database().watches().size();
+    const RequestLatency::Summary latency = m_requestLatency.summary(steadyUs());
+    status.latencyP50Ms = latency.p50Ms;
+    status.latencyP99Ms = latency.p99Ms;
+    status.latencySamples = latency.samples;
     std::lock_guard lock(m_mutex);
     m_status = std::move(status);
 }
@@ -380,6 +393,10 @@ void QuorumHost::carryOut(PeerAction& action)
                     fail(error.message());
             } else if constexpr (std::is_same_v<A, peer_action::Client>) {
                 for (OutboundFrame& frame : a.frames) {
+                    const std::int64_t us =
+                        m_requestLatency.frameSent(frame.connection, frame.bytes, steadyUs());
+                    if (us >= 0)
+                        m_latency.add(us / 1000);
                     auto it = m_clients.find(frame.connection);
                     if (it != m_clients.end()) {
                         auto connection = it->second;
@@ -555,6 +572,7 @@ asio::awaitable<void> QuorumHost::acceptClients()
 
 void QuorumHost::onFrame(ConnectionId id, std::span<const std::uint8_t> payload, bool drainNow)
 {
+    m_requestLatency.requestArrived(id, steadyUs());
     m_peer->clientFrame(id, payload);
     if (drainNow)
         drain();
@@ -574,6 +592,7 @@ void QuorumHost::onClosed(ConnectionId id)
     if (perHost != m_clientsPerHost.end() && --perHost->second <= 0)
         m_clientsPerHost.erase(perHost);
     m_clients.erase(it);
+    m_requestLatency.connectionClosed(id);
     m_peer->clientClosed(id);
     drain();
 }

@@ -15,6 +15,7 @@
 #include "net/asio.h"
 #include "net/client_connection.h"
 #include "net/election_transport.h"
+#include "net/request_latency.h"
 #include "server/four_letter_words.h"
 #include "storage/file_storage.h"
 #include "zab/quorum_peer.h"
@@ -77,6 +78,13 @@ struct QuorumStatus
     std::size_t clientConnections = 0;
     std::vector<Sid> syncedLearners;
     std::uint16_t clientPort = 0;
+    // Client traffic (RequestLatency): requests waiting for their reply, watches set (both
+    // tables, as mntr's zk_watch_count), and the reply latency of the last second.
+    std::size_t outstandingRequests = 0;
+    std::size_t watches = 0;
+    double latencyP50Ms = 0;
+    double latencyP99Ms = 0;
+    std::size_t latencySamples = 0;
 };
 
 class QuorumHost final : private ClientConnectionOwner
@@ -164,6 +172,7 @@ private:
     std::chrono::steady_clock::time_point m_leaderConnectSince;
 
     LatencyStats m_latency;
+    RequestLatency m_requestLatency;
     std::int64_t m_startWallMs = 0;
     std::uint16_t m_boundClientPort = 0;
     std::thread m_thread;

@@ -57,6 +57,8 @@ struct Arguments
     QString timeline;
     QString exportTimeline;
     QString lesson;
+    bool loadOn = false;
+    bool sessions = false;
 };
 
 Arguments parseArguments(QApplication& app)
@@ -141,9 +143,15 @@ Arguments parseArguments(QApplication& app)
         QStringLiteral("Start a guided lesson on the Cluster tab: kill-follower, kill-two, "
                        "restart-one, kill-leader or restart-old-leader."),
         QStringLiteral("NAME"));
-    parser.addOptions({screenshot,    delay, quitAfter, noEmbedded, connect,        port,    select,
-                       demo,          theme, dark,      page,       search,         cluster, charts,
-                       electionDelay, drill, load,      timeline,   exportTimeline, lesson});
+    const QCommandLineOption loadOn(QStringLiteral("load"),
+                                    QStringLiteral("Turn the toolbar's load switch on at start."));
+    const QCommandLineOption sessions(QStringLiteral("sessions"),
+                                      QStringLiteral("Open on the Cluster tab's Sessions page "
+                                                     "(lock queues, sessions per server)."));
+    parser.addOptions({screenshot,     delay,  quitAfter,     noEmbedded, connect, port,
+                       select,         demo,   theme,         dark,       page,    search,
+                       cluster,        charts, electionDelay, drill,      load,    timeline,
+                       exportTimeline, lesson, loadOn,        sessions});
     parser.process(app);
     Arguments args;
     args.screenshot = parser.value(screenshot);
@@ -170,6 +178,8 @@ Arguments parseArguments(QApplication& app)
     args.timeline = parser.value(timeline);
     args.exportTimeline = parser.value(exportTimeline);
     args.lesson = parser.value(lesson);
+    args.loadOn = parser.isSet(loadOn);
+    args.sessions = parser.isSet(sessions);
     if (parser.isSet(load))
         args.loadPerSecond = std::max(1, parser.value(load).toInt());
     return args;
@@ -228,6 +238,12 @@ int main(int argc, char** argv)
         }
         if (atMs)
             window.clusterController()->scrubToMs(*atMs);
+    }
+    if (args.loadOn)
+        window.clusterController()->setLoadEnabled(true);
+    if (args.sessions) {
+        window.showClusterTab();
+        window.clusterView()->showSessions();
     }
     if (!args.lesson.isEmpty()) {
         window.showClusterTab();

@@ -253,6 +253,28 @@ void QuorumHost::resume()
     m_resume.notify_all();
 }
 
+SessionsSnapshot QuorumHost::sessionsSnapshot()
+{
+    return inspect([](QuorumPeer& peer) {
+        SessionsSnapshot out;
+        const DataTree& tree = peer.database();
+        for (SessionId owner : tree.sessionsWithEphemerals()) {
+            const auto& paths = tree.ephemerals(owner);
+            out.ephemerals[owner].assign(paths.begin(), paths.end());
+        }
+        const ServerCore* server = peer.server();
+        if (!server)
+            return out; // not serving clients (looking, syncing)
+        for (const auto& [id, connection] : server->connections()) {
+            if (!connection.established || connection.session == 0)
+                continue;
+            out.attached.push_back(
+                {connection.session, connection.remoteAddress, connection.sessionTimeoutMs});
+        }
+        return out;
+    });
+}
+
 QuorumStatus QuorumHost::status() const
 {
     std::lock_guard lock(m_mutex);

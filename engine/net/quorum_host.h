@@ -87,6 +87,22 @@ struct QuorumStatus
     std::size_t latencySamples = 0;
 };
 
+// What cons and dump say, for the studio: the client sessions one server holds a connection
+// for, and every session's ephemerals as this server's data tree knows them (sessions attached
+// elsewhere, or to no server while they wait to expire, included).
+struct AttachedSession
+{
+    SessionId session = 0;
+    std::string remoteAddress;
+    std::int32_t timeoutMs = 0;
+};
+
+struct SessionsSnapshot
+{
+    std::vector<AttachedSession> attached;
+    std::map<SessionId, std::vector<std::string>> ephemerals; // sorted paths per owner
+};
+
 class QuorumHost final : private ClientConnectionOwner
 {
 public:
@@ -104,6 +120,8 @@ public:
     bool paused() const { return m_paused; }
 
     QuorumStatus status() const;
+    // Runs on the io thread and waits (via inspect): not while paused or after a failure.
+    SessionsSnapshot sessionsSnapshot();
     std::uint16_t clientPort() const { return m_boundClientPort; }
     Sid sid() const { return m_options.peer.myId; }
     bool failed() const { return m_failed; }

@@ -2,7 +2,9 @@
 // latency bookkeeping on its own (replies matched to arrivals per connection, notifications
 // skipped, nearest-rank p50/p99 over the last second, outstanding counts), and on a live
 // 3-node ensemble on free ports that a client's reads and writes show up as latency samples,
-// its watches as the watch count, and nothing stays outstanding once it has its answers.
+// its watches as the watch count, and nothing stays outstanding once it has its answers; and
+// that Ensemble::sessionsSnapshot names the server a session is attached to and the session's
+// ephemerals, on every server's tree.
 
 #include "client/sync_client.h"
 #include "client/watch_manager.h"
@@ -137,6 +139,32 @@ void RequestLatencyTest::liveEnsembleReportsLatencyAndWatches()
     QVERIFY(leaderStatus.has_value());
     QCOMPARE(leaderStatus->latencySamples, std::size_t(0));
     QCOMPARE(leaderStatus->watches, std::size_t(0));
+
+    const auto created =
+        sync.create("/lat-eph-", Bytes{'e'}, openAclUnsafe(), CreateMode::EphemeralSequential);
+    QVERIFY(created.ok());
+    const SessionId session = client.sessionId();
+    const auto attached = ensemble.sessionsSnapshot(follower);
+    QVERIFY(attached.has_value());
+    QCOMPARE(attached->attached.size(), std::size_t(1));
+    QCOMPARE(attached->attached.front().session, session);
+    QCOMPARE(attached->attached.front().timeoutMs, 4000);
+    QVERIFY(attached->ephemerals.contains(session));
+    QCOMPARE(attached->ephemerals.at(session).size(), std::size_t(1));
+    QVERIFY(attached->ephemerals.at(session).front().starts_with("/lat-eph-"));
+    std::optional<SessionsSnapshot> onLeader;
+    for (int i = 0; i < 100; ++i) { // the leader applied the create before the follower did
+        onLeader = ensemble.sessionsSnapshot(*leader);
+        if (onLeader && onLeader->ephemerals.contains(session))
+            break;
+        std::this_thread::sleep_for(10ms);
+    }
+    QVERIFY(onLeader.has_value());
+    QVERIFY(onLeader->attached.empty());
+    QCOMPARE(onLeader->ephemerals.at(session), attached->ephemerals.at(session));
+    ensemble.pause(*leader);
+    QVERIFY(!ensemble.sessionsSnapshot(*leader).has_value()); // never waits on a paused node
+    ensemble.resume(*leader);
     sync.close();
 }
 

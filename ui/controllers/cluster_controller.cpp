@@ -2,6 +2,7 @@
 
 #include "models/event_timeline_model.h"
 #include "models/link_model.h"
+#include "models/queue_model.h"
 #include "models/vote_table_model.h"
 
 #include <algorithm>
@@ -37,7 +38,8 @@ std::optional<zk::Sid> servingLeaderOf(const std::vector<NodePoll>& nodes)
 ClusterController::ClusterController(QObject* parent)
     : QObject(parent), m_inbox(GuiInbox::create(this)), m_clusterModel(new ClusterModel(this)),
       m_voteModel(new VoteTableModel(this)), m_linkModel(new LinkModel(this)),
-      m_timeline(new EventTimelineModel(this))
+      m_timeline(new EventTimelineModel(this)), m_sessionModel(new SessionTableModel(this)),
+      m_queueModel(new QueueModel(this))
 {
     m_worker.setMaxThreadCount(1); // actions and polls run in the order they were asked for
     m_worker.setExpiryTimeout(-1);
@@ -67,8 +69,10 @@ void ClusterController::attach(EmbeddedCluster* cluster)
     m_cluster = cluster;
     ++m_generation;
     m_replayTimer.stop();
+    const bool wasReplaying = m_replaying;
     m_replaying = false; // a new ensemble is shown live
     m_replay = TimelineReplay();
+    m_liveCuts.clear();
     m_bridge = PeerEventBridge::create(
         this, [this](PeerEventBridge::Batch batch) { onEvents(std::move(batch)); });
     cluster->setEventSink(m_bridge->sink());
@@ -78,6 +82,8 @@ void ClusterController::attach(EmbeddedCluster* cluster)
     m_linkModel->reset(sids);
     m_metrics.reset(sids);
     m_timeline->clear();
+    m_sessionModel->clear();
+    m_queueModel->apply({});
     m_servingLeader.reset();
     m_electionDelay = std::chrono::milliseconds(0); // a new ensemble starts in real time
     emit electionDelayChanged(0);
@@ -87,6 +93,8 @@ void ClusterController::attach(EmbeddedCluster* cluster)
         nowMs(), 0,
         QStringLiteral("observing the %1").arg(QString::fromStdString(cluster->modeLabel())));
     m_pollTimer.start();
+    if (wasReplaying)
+        emit replayChanged();
     pollNow();
 }
 
@@ -94,6 +102,11 @@ void ClusterController::detach()
 {
     if (!m_cluster)
         return;
+    if (m_load) {
+        m_load->requestStop();
+        m_load.reset(); // joins: its sessions end before the ensemble can stop
+        emit loadChanged(false);
+    }
     m_pollTimer.stop();
     m_cluster->setEventSink({}); // returns once no node thread is inside the old sink
     m_worker.waitForDone();
@@ -234,6 +247,27 @@ void ClusterController::setElectionDelay(std::chrono::milliseconds delay)
     });
 }
 
+void ClusterController::setLoadEnabled(bool on)
+{
+    if (on == loadEnabled() || (on && (!m_cluster || !m_cluster->running())))
+        return;
+    if (on) {
+        std::vector<std::string> hosts;
+        for (const QString& host :
+             QString::fromStdString(m_cluster->connectString()).split(QLatin1Char(',')))
+            hosts.push_back(host.toStdString());
+        m_load = std::make_shared<LoadGenerator>(std::move(hosts));
+        note(0, QStringLiteral("load on: about 40 requests/s, one write for three reads"));
+    } else {
+        m_load->requestStop();
+        // The worker drops the last reference, so joining never blocks the GUI thread.
+        m_worker.start([load = std::move(m_load)] { load->requestStop(); });
+        m_load.reset();
+        note(0, QStringLiteral("load off"));
+    }
+    emit loadChanged(on);
+}
+
 void ClusterController::setPollIntervalMs(int ms)
 {
     m_pollTimer.setInterval(ms);
@@ -255,6 +289,10 @@ void ClusterController::pollNow()
             node.running = node.status.has_value();
             node.paused = node.running && ensemble.isPaused(sid);
             node.clientPort = ensemble.clientPort(sid);
+            if (node.running && !node.paused) {
+                if (auto snapshot = ensemble.sessionsSnapshot(sid))
+                    poll.sessions.push_back({sid, std::move(*snapshot)});
+            }
             poll.nodes.push_back(std::move(node));
         }
         poll.servingLeader = servingLeaderOf(poll.nodes);
@@ -276,6 +314,8 @@ void ClusterController::onPoll(std::uint64_t generation, const EnsemblePoll& pol
         return;
     }
     m_clusterModel->applyPolls(poll.nodes);
+    m_sessionModel->apply(poll.sessions);
+    m_queueModel->apply(m_sessionModel->rows());
     std::set<zk::Sid> alive;
     for (const NodePoll& node : poll.nodes) {
         if (node.running && !node.paused)

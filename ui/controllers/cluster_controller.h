@@ -19,8 +19,10 @@
 #include "bridge/gui_inbox.h"
 #include "bridge/peer_event_bridge.h"
 #include "controllers/embedded_cluster.h"
+#include "controllers/load_generator.h"
 #include "models/cluster_model.h"
 #include "models/metrics_series.h"
+#include "models/session_table_model.h"
 #include "models/timeline_replay.h"
 
 #include <QObject>
@@ -35,6 +37,7 @@ namespace zoolab {
 
 class EventTimelineModel;
 class LinkModel;
+class QueueModel;
 class VoteTableModel;
 
 // One poll of the whole ensemble.
@@ -42,6 +45,7 @@ struct EnsemblePoll
 {
     std::vector<NodePoll> nodes;
     std::optional<zk::Sid> servingLeader;
+    std::vector<ServerSessions> sessions; // from every live, unpaused server
 };
 
 class ClusterController : public QObject
@@ -60,6 +64,8 @@ public:
     VoteTableModel* voteModel() const { return m_voteModel; }
     LinkModel* linkModel() const { return m_linkModel; }
     EventTimelineModel* timelineModel() const { return m_timeline; }
+    SessionTableModel* sessionModel() const { return m_sessionModel; }
+    QueueModel* queueModel() const { return m_queueModel; }
     const MetricsSeries& metrics() const { return m_metrics; }
 
     // "serving, leader 2", "1 of 3 alive: no quorum", "electing (3 of 3 alive)", ...
@@ -87,6 +93,12 @@ public:
     static QString bannerFor(const ClusterModel& nodes, const LinkModel& links,
                              std::optional<zk::Sid> servingLeader);
 
+    // The built-in load switch: a LoadGenerator on the attached ensemble (off by default; off
+    // again when detached). Turning it off returns at once; its worker ends on the side.
+    void setLoadEnabled(bool on);
+    bool loadEnabled() const { return m_load != nullptr; }
+    const LoadGenerator* loadGenerator() const { return m_load.get(); }
+
     // Replay: an exported timeline opened again. While replaying, the server table, the vote
     // table and the scene show the ensemble as it was after the first replayPosition() rows
     // (folded by TimelineReplay); the live ensemble keeps running and its events still reach
@@ -112,6 +124,7 @@ signals:
     void polled();
     void bannerChanged(const QString& text);
     void electionDelayChanged(int delayMs);
+    void loadChanged(bool on);
     // A sentence for the status bar: an action that failed or did something worth saying.
     void message(const QString& text);
     // Replay was entered or left, or scrubbed to another position.
@@ -136,10 +149,13 @@ private:
     VoteTableModel* m_voteModel = nullptr;
     LinkModel* m_linkModel = nullptr;
     EventTimelineModel* m_timeline = nullptr;
+    SessionTableModel* m_sessionModel = nullptr;
+    QueueModel* m_queueModel = nullptr;
     MetricsSeries m_metrics;
     std::optional<zk::Sid> m_servingLeader;
     QString m_banner;
     std::chrono::milliseconds m_electionDelay{0};
+    std::shared_ptr<LoadGenerator> m_load;
     bool m_replaying = false;
     TimelineReplay m_replay;
     int m_replayPosition = 0;

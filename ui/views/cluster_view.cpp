@@ -3,6 +3,8 @@
 #include "controllers/cluster_controller.h"
 #include "models/event_timeline_model.h"
 #include "models/link_model.h"
+#include "models/queue_model.h"
+#include "models/session_table_model.h"
 #include "models/vote_table_model.h"
 #include "views/cluster_charts.h"
 #include "views/cluster_scene.h"
@@ -152,7 +154,7 @@ ClusterView::ClusterView(ClusterController* controller, QWidget* parent)
     m_graphics->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_graphics->setViewportUpdateMode(QGraphicsView::FullViewportUpdate);
     m_graphics->setFrameShape(QFrame::StyledPanel);
-    m_graphics->setMinimumSize(420, 320);
+    m_graphics->setMinimumSize(420, 240);
 
     m_detailTabs = new QTabWidget(upper);
     auto* votesPage = new QWidget(m_detailTabs);
@@ -175,6 +177,28 @@ ClusterView::ClusterView(ClusterController* controller, QWidget* parent)
     auto* serverTable = makeTable(controller->clusterModel(), m_detailTabs);
     serverTable->setObjectName(QStringLiteral("serverTable"));
     m_detailTabs->addTab(serverTable, QStringLiteral("Servers"));
+    auto* sessionsPage = new QWidget(m_detailTabs);
+    auto* sessionsLayout = new QVBoxLayout(sessionsPage);
+    sessionsLayout->setContentsMargins(4, 4, 4, 4);
+    sessionsLayout->addWidget(
+        new QLabel(QStringLiteral("Queues of sequential ephemerals (locks, elections), head first"),
+                   sessionsPage));
+    auto* queueTable = makeTable(controller->queueModel(), sessionsPage);
+    queueTable->setObjectName(QStringLiteral("queueTable"));
+    sessionsLayout->addWidget(queueTable, 3);
+    sessionsLayout->addWidget(
+        new QLabel(QStringLiteral("Sessions: the server each is attached to, and its ephemerals"),
+                   sessionsPage));
+    auto* sessionTable = makeTable(controller->sessionModel(), sessionsPage);
+    sessionTable->setObjectName(QStringLiteral("sessionTable"));
+    sessionsLayout->addWidget(sessionTable, 2);
+    m_detailTabs->addTab(sessionsPage, QStringLiteral("Sessions"));
+    m_sessionsPage = sessionsPage;
+    for (QTableView* table : {queueTable, sessionTable}) {
+        auto fit = [table] { table->resizeColumnsToContents(); };
+        connect(table->model(), &QAbstractItemModel::modelReset, table, fit);
+        connect(table->model(), &QAbstractItemModel::rowsInserted, table, fit);
+    }
     m_lessonPanel = new LessonPanel(controller, m_detailTabs);
     m_detailTabs->addTab(m_lessonPanel, QStringLiteral("Lessons"));
     connect(m_lessonPanel, &LessonPanel::lessonStarted, this,
@@ -315,14 +339,20 @@ void ClusterView::setElectionDelayMs(int delayMs)
 void ClusterView::showCharts()
 {
     m_historyTabs->setCurrentWidget(m_charts);
-    // Charts need some height to be read: at least 45% of the view, once it is laid out.
+    // Two rows of charts need some height to be read: at least 62% of the view, once it is
+    // laid out.
     QTimer::singleShot(0, this, [this] {
         const QList<int> sizes = m_split->sizes();
         const int total = sizes.value(0) + sizes.value(1);
-        if (total > 0 && sizes.value(1) < total * 45 / 100)
-            m_split->setSizes({total * 55 / 100, total * 45 / 100});
+        if (total > 0 && sizes.value(1) < total * 62 / 100)
+            m_split->setSizes({total * 38 / 100, total * 62 / 100});
         m_charts->refresh();
     });
+}
+
+void ClusterView::showSessions()
+{
+    m_detailTabs->setCurrentWidget(m_sessionsPage);
 }
 
 void ClusterView::showTimeline()

@@ -52,6 +52,7 @@ public:
     void setElectionDelayMs(int delayMs);
     void showCharts();
     void showTimeline();
+    void showSessions(); // the Sessions tab: lock queues and where each session is attached
     bool exportTimeline(const QString& path, QString* error);
     // Opens an exported timeline for replay (ReplayBar); false and why when it cannot.
     bool openTimeline(const QString& path, QString* error);
@@ -86,6 +87,7 @@ private:
     ClusterCharts* m_charts = nullptr;
     ReplayBar* m_replayBar = nullptr;
     LessonPanel* m_lessonPanel = nullptr;
+    QWidget* m_sessionsPage = nullptr;
 };
 
 } // namespace zoolab

@@ -161,6 +161,10 @@ void TimelineReplayTest::scrubShowsTheLeaderBeforeAndAfterTheKill()
     QVERIFY2(m_controller->openTimeline(path, &error), qPrintable(error));
     QVERIFY(m_controller->replaying());
     QCOMPARE(m_controller->replay().size(), rows);
+    // The timeline table can show the opened file row for row.
+    const EventTimelineModel& opened = *m_controller->replayTimelineModel();
+    QCOMPARE(opened.rowCount(), rows);
+    QCOMPARE(opened.entry(kill).text, killText);
     QVERIFY(changed.count() >= 1);
     // Opened at its end: the new leader leads, the old one is down.
     QCOMPARE(m_controller->replayPosition(), rows);

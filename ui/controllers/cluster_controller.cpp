@@ -39,7 +39,7 @@ ClusterController::ClusterController(QObject* parent)
     : QObject(parent), m_inbox(GuiInbox::create(this)), m_clusterModel(new ClusterModel(this)),
       m_voteModel(new VoteTableModel(this)), m_linkModel(new LinkModel(this)),
       m_timeline(new EventTimelineModel(this)), m_sessionModel(new SessionTableModel(this)),
-      m_queueModel(new QueueModel(this))
+      m_queueModel(new QueueModel(this)), m_replayTimeline(new EventTimelineModel(this))
 {
     m_worker.setMaxThreadCount(1); // actions and polls run in the order they were asked for
     m_worker.setExpiryTimeout(-1);
@@ -369,6 +369,7 @@ void ClusterController::enterReplay(TimelineReplay replay)
 {
     m_replayTimer.stop();
     m_replay = std::move(replay);
+    m_replayTimeline->setEntries(m_replay.entries());
     if (!m_replaying)
         m_liveCuts = m_linkModel->cutLinks();
     m_replaying = true;

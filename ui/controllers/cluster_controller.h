@@ -108,6 +108,8 @@ public:
     void leaveReplay();
     bool replaying() const { return m_replaying; }
     const TimelineReplay& replay() const { return m_replay; }
+    // The replayed file's rows, for the timeline table while replaying.
+    EventTimelineModel* replayTimelineModel() const { return m_replayTimeline; }
     int replayPosition() const { return m_replayPosition; }
     std::int64_t replayTimeMs() const { return m_replayTimeMs; }
     void scrubTo(int position);
@@ -151,6 +153,7 @@ private:
     EventTimelineModel* m_timeline = nullptr;
     SessionTableModel* m_sessionModel = nullptr;
     QueueModel* m_queueModel = nullptr;
+    EventTimelineModel* m_replayTimeline = nullptr;
     MetricsSeries m_metrics;
     std::optional<zk::Sid> m_servingLeader;
     QString m_banner;

@@ -235,6 +235,21 @@ ClusterView::ClusterView(ClusterController* controller, QWidget* parent)
     layout->addWidget(m_footer);
 
     connect(controller, &ClusterController::bannerChanged, this, &ClusterView::updateBanner);
+    // While replaying, the timeline table shows the opened file with the row reached selected.
+    connect(controller, &ClusterController::replayChanged, this, [this] {
+        EventTimelineModel* source = m_controller->replaying() ? m_controller->replayTimelineModel()
+                                                               : m_controller->timelineModel();
+        if (m_timelineFilter->sourceModel() != source)
+            m_timelineFilter->setSourceModel(source);
+        if (!m_controller->replaying() || m_controller->replayPosition() == 0)
+            return;
+        const QModelIndex row =
+            m_timelineFilter->mapFromSource(source->index(m_controller->replayPosition() - 1, 0));
+        if (!row.isValid())
+            return;
+        m_timelineView->selectRow(row.row());
+        m_timelineView->scrollTo(row, QAbstractItemView::PositionAtCenter);
+    });
     connect(controller, &ClusterController::electionDelayChanged, this, [this](int delayMs) {
         const QSignalBlocker blocker(m_speed);
         const int index = m_speed->findData(delayMs);

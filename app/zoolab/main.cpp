@@ -4,6 +4,7 @@
 #include "demo_data.h"
 #include "drills.h"
 
+#include "controllers/cluster_controller.h"
 #include "controllers/embedded_cluster.h"
 #include "controllers/zk_session.h"
 #include "models/znode_icons.h"
@@ -11,6 +12,7 @@
 #include "views/app_theme.h"
 #include "views/cluster_view.h"
 #include "views/connection_tab.h"
+#include "views/lesson_panel.h"
 #include "views/main_window.h"
 #include "views/node_panel.h"
 #include "views/search_pane.h"
@@ -28,6 +30,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <thread>
 
 namespace {
@@ -51,6 +54,11 @@ struct Arguments
     int electionDelayMs = 0;
     QString drill;
     int loadPerSecond = 0;
+    QString timeline;
+    QString exportTimeline;
+    QString lesson;
+    bool loadOn = false;
+    bool sessions = false;
 };
 
 Arguments parseArguments(QApplication& app)
@@ -121,8 +129,29 @@ Arguments parseArguments(QApplication& app)
                                   QStringLiteral("Write to the embedded ensemble about N times a "
                                                  "second from three sessions (for the charts)."),
                                   QStringLiteral("N"));
-    parser.addOptions({screenshot, delay, quitAfter, noEmbedded, connect, port, select, demo, theme,
-                       dark, page, search, cluster, charts, electionDelay, drill, load});
+    const QCommandLineOption timeline(
+        QStringLiteral("timeline"),
+        QStringLiteral("Open an exported timeline for replay on the Cluster tab, scrubbed to MS "
+                       "(its time axis) when given, else to its end."),
+        QStringLiteral("FILE[@MS]"));
+    const QCommandLineOption exportTimeline(
+        QStringLiteral("export-timeline"),
+        QStringLiteral("On quitting, write the cluster timeline to FILE as JSON lines."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption lesson(
+        QStringLiteral("lesson"),
+        QStringLiteral("Start a guided lesson on the Cluster tab: kill-follower, kill-two, "
+                       "restart-one, kill-leader or restart-old-leader."),
+        QStringLiteral("NAME"));
+    const QCommandLineOption loadOn(QStringLiteral("load"),
+                                    QStringLiteral("Turn the toolbar's load switch on at start."));
+    const QCommandLineOption sessions(QStringLiteral("sessions"),
+                                      QStringLiteral("Open on the Cluster tab's Sessions page "
+                                                     "(lock queues, sessions per server)."));
+    parser.addOptions({screenshot,     delay,  quitAfter,     noEmbedded, connect, port,
+                       select,         demo,   theme,         dark,       page,    search,
+                       cluster,        charts, electionDelay, drill,      load,    timeline,
+                       exportTimeline, lesson, loadOn,        sessions});
     parser.process(app);
     Arguments args;
     args.screenshot = parser.value(screenshot);
@@ -146,6 +175,11 @@ Arguments parseArguments(QApplication& app)
     args.cluster = parser.isSet(cluster) || args.charts;
     args.electionDelayMs = parser.value(electionDelay).toInt();
     args.drill = parser.value(drill);
+    args.timeline = parser.value(timeline);
+    args.exportTimeline = parser.value(exportTimeline);
+    args.lesson = parser.value(lesson);
+    args.loadOn = parser.isSet(loadOn);
+    args.sessions = parser.isSet(sessions);
     if (parser.isSet(load))
         args.loadPerSecond = std::max(1, parser.value(load).toInt());
     return args;
@@ -187,6 +221,37 @@ int main(int argc, char** argv)
     }
     if (args.electionDelayMs > 0)
         window.clusterView()->setElectionDelayMs(args.electionDelayMs);
+    if (!args.timeline.isEmpty()) {
+        QString path = args.timeline;
+        std::optional<qint64> atMs;
+        const qsizetype at = path.lastIndexOf(QLatin1Char('@'));
+        if (at > 0) {
+            atMs = path.mid(at + 1).toLongLong();
+            path.truncate(at);
+        }
+        QString problem;
+        window.showClusterTab();
+        if (!window.clusterView()->openTimeline(path, &problem)) {
+            std::cerr << "zoolab: --timeline " << path.toStdString() << ": "
+                      << problem.toStdString() << '\n';
+            return 2;
+        }
+        if (atMs)
+            window.clusterController()->scrubToMs(*atMs);
+    }
+    if (args.loadOn)
+        window.clusterController()->setLoadEnabled(true);
+    if (args.sessions) {
+        window.showClusterTab();
+        window.clusterView()->showSessions();
+    }
+    if (!args.lesson.isEmpty()) {
+        window.showClusterTab();
+        if (!window.clusterView()->lessonPanel()->startLesson(args.lesson)) {
+            std::cerr << "zoolab: --lesson: no lesson named " << args.lesson.toStdString() << '\n';
+            return 2;
+        }
+    }
     if (!args.drill.isEmpty()) {
         QString problem;
         if (!zoolab::scheduleDrill(window, args.drill, &problem)) {
@@ -269,6 +334,11 @@ int main(int argc, char** argv)
     if (args.quitAfterMs >= 0)
         QTimer::singleShot(args.quitAfterMs, &app, &QApplication::quit);
     const int status = app.exec();
+    if (!args.exportTimeline.isEmpty()) {
+        QString problem;
+        if (!window.clusterView()->exportTimeline(args.exportTimeline, &problem))
+            std::cerr << "zoolab: --export-timeline: " << problem.toStdString() << '\n';
+    }
     stopLoad = true;
     if (load.joinable())
         load.join();

@@ -298,6 +298,16 @@ std::optional<QuorumStatus> Ensemble::status(Sid sid) const
     return it->second->status();
 }
 
+std::optional<SessionsSnapshot> Ensemble::sessionsSnapshot(Sid sid) const
+{
+    // Held while the node's io thread answers, so no kill or pause can come in between.
+    std::lock_guard lock(m_mutex);
+    auto it = m_nodes.find(sid);
+    if (it == m_nodes.end() || it->second->paused() || it->second->failed())
+        return std::nullopt;
+    return it->second->sessionsSnapshot();
+}
+
 std::optional<Sid> Ensemble::servingLeader() const
 {
     std::map<Sid, int> votes;

@@ -85,6 +85,9 @@ public:
     bool isRunning(Sid sid) const;
     bool isPaused(Sid sid) const;
     std::optional<QuorumStatus> status(Sid sid) const; // nullopt when not running
+    // The client sessions node `sid` holds connections for, and the ephemerals of every
+    // session; nullopt when it is not running, paused or failed. Waits for its io thread.
+    std::optional<SessionsSnapshot> sessionsSnapshot(Sid sid) const;
     // The leader that serves, as a quorum of serving nodes agrees; nullopt otherwise.
     std::optional<Sid> servingLeader() const;
     std::uint16_t clientPort(Sid sid) const;

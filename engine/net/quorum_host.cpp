@@ -20,6 +20,13 @@ std::int64_t wallMs()
         .count();
 }
 
+std::int64_t steadyUs()
+{
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
 constexpr std::int32_t kMaxQuorumPacketBytes = 64 * 1024 * 1024;
 constexpr auto kLeaderConnectPatience = std::chrono::milliseconds(2000);
 
@@ -256,6 +263,28 @@ void QuorumHost::resume()
     m_resume.notify_all();
 }
 
+SessionsSnapshot QuorumHost::sessionsSnapshot()
+{
+    return inspect([](QuorumPeer& peer) {
+        SessionsSnapshot out;
+        const DataTree& tree = peer.database();
+        for (SessionId owner : tree.sessionsWithEphemerals()) {
+            const auto& paths = tree.ephemerals(owner);
+            out.ephemerals[owner].assign(paths.begin(), paths.end());
+        }
+        const ServerCore* server = peer.server();
+        if (!server)
+            return out; // not serving clients (looking, syncing)
+        for (const auto& [id, connection] : server->connections()) {
+            if (!connection.established || connection.session == 0)
+                continue;
+            out.attached.push_back(
+                {connection.session, connection.remoteAddress, connection.sessionTimeoutMs});
+        }
+        return out;
+    });
+}
+
 QuorumStatus QuorumHost::status() const
 {
     std::lock_guard lock(m_mutex);
@@ -280,6 +309,12 @@ void QuorumHost::updateStatus()
     status.clientConnections = m_clients.size();
     status.syncedLearners = m_peer->syncedLearners();
     status.clientPort = m_boundClientPort;
+    status.outstandingRequests = m_requestLatency.outstanding();
+    status.watches = m_peer->database().watches().size();
+    const RequestLatency::Summary latency = m_requestLatency.summary(steadyUs());
+    status.latencyP50Ms = latency.p50Ms;
+    status.latencyP99Ms = latency.p99Ms;
+    status.latencySamples = latency.samples;
     std::lock_guard lock(m_mutex);
     m_status = std::move(status);
 }
@@ -387,6 +422,10 @@ void QuorumHost::carryOut(PeerAction& action)
                     fail(error.message());
             } else if constexpr (std::is_same_v<A, peer_action::Client>) {
                 for (OutboundFrame& frame : a.frames) {
+                    const std::int64_t us =
+                        m_requestLatency.frameSent(frame.connection, frame.bytes, steadyUs());
+                    if (us >= 0)
+                        m_latency.add(us / 1000);
                     auto it = m_clients.find(frame.connection);
                     if (it != m_clients.end()) {
                         auto connection = it->second;
@@ -579,6 +618,7 @@ asio::awaitable<void> QuorumHost::acceptClients()
 
 void QuorumHost::onFrame(ConnectionId id, std::span<const std::uint8_t> payload, bool drainNow)
 {
+    m_requestLatency.requestArrived(id, steadyUs());
     m_peer->clientFrame(id, payload);
     if (drainNow)
         drain();
@@ -598,6 +638,7 @@ void QuorumHost::onClosed(ConnectionId id)
     if (perHost != m_clientsPerHost.end() && --perHost->second <= 0)
         m_clientsPerHost.erase(perHost);
     m_clients.erase(it);
+    m_requestLatency.connectionClosed(id);
     m_peer->clientClosed(id);
     drain();
 }

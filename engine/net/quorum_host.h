@@ -17,6 +17,7 @@
 #include "net/asio.h"
 #include "net/client_connection.h"
 #include "net/election_transport.h"
+#include "net/request_latency.h"
 #include "server/four_letter_words.h"
 #include "storage/file_storage.h"
 #include "zab/quorum_peer.h"
@@ -79,6 +80,29 @@ struct QuorumStatus
     std::size_t clientConnections = 0;
     std::vector<Sid> syncedLearners;
     std::uint16_t clientPort = 0;
+    // Client traffic (RequestLatency): requests waiting for their reply, watches set (both
+    // tables, as mntr's zk_watch_count), and the reply latency of the last second.
+    std::size_t outstandingRequests = 0;
+    std::size_t watches = 0;
+    double latencyP50Ms = 0;
+    double latencyP99Ms = 0;
+    std::size_t latencySamples = 0;
+};
+
+// What cons and dump say, for the studio: the client sessions one server holds a connection
+// for, and every session's ephemerals as this server's data tree knows them (sessions attached
+// elsewhere, or to no server while they wait to expire, included).
+struct AttachedSession
+{
+    SessionId session = 0;
+    std::string remoteAddress;
+    std::int32_t timeoutMs = 0;
+};
+
+struct SessionsSnapshot
+{
+    std::vector<AttachedSession> attached;
+    std::map<SessionId, std::vector<std::string>> ephemerals; // sorted paths per owner
 };
 
 class QuorumHost final : private ClientConnectionOwner
@@ -98,6 +122,8 @@ public:
     bool paused() const { return m_paused; }
 
     QuorumStatus status() const;
+    // Runs on the io thread and waits (via inspect): not while paused or after a failure.
+    SessionsSnapshot sessionsSnapshot();
     std::uint16_t clientPort() const { return m_boundClientPort; }
     Sid sid() const { return m_options.peer.myId; }
     bool failed() const { return m_failed; }
@@ -167,6 +193,7 @@ private:
     std::chrono::steady_clock::time_point m_leaderConnectSince;
 
     LatencyStats m_latency;
+    RequestLatency m_requestLatency;
     std::int64_t m_startWallMs = 0;
     std::uint16_t m_boundClientPort = 0;
     std::thread m_thread;

@@ -2,6 +2,7 @@
 
 #include "models/event_timeline_model.h"
 #include "models/link_model.h"
+#include "models/queue_model.h"
 #include "models/vote_table_model.h"
 #include "models/zab_write_model.h"
 
@@ -38,12 +39,22 @@ std::optional<zk::Sid> servingLeaderOf(const std::vector<NodePoll>& nodes)
 ClusterController::ClusterController(QObject* parent)
     : QObject(parent), m_inbox(GuiInbox::create(this)), m_clusterModel(new ClusterModel(this)),
       m_voteModel(new VoteTableModel(this)), m_linkModel(new LinkModel(this)),
-      m_timeline(new EventTimelineModel(this)), m_writeModel(new ZabWriteModel(this))
+      m_timeline(new EventTimelineModel(this)), m_writeModel(new ZabWriteModel(this)),
+      m_sessionModel(new SessionTableModel(this)), m_queueModel(new QueueModel(this)),
+      m_replayTimeline(new EventTimelineModel(this))
 {
     m_worker.setMaxThreadCount(1); // actions and polls run in the order they were asked for
     m_worker.setExpiryTimeout(-1);
     m_pollTimer.setInterval(200);
     connect(&m_pollTimer, &QTimer::timeout, this, &ClusterController::pollNow);
+    m_replayTimer.setInterval(50);
+    connect(&m_replayTimer, &QTimer::timeout, this, [this] {
+        const auto step = std::int64_t(double(m_replayTimer.interval()) * m_replaySpeed);
+        const std::int64_t next = m_replayTimeMs + std::max<std::int64_t>(1, step);
+        if (next >= m_replay.endMs())
+            m_replayTimer.stop();
+        scrubToMs(std::min(next, m_replay.endMs()));
+    });
 }
 
 ClusterController::~ClusterController()
@@ -59,6 +70,11 @@ void ClusterController::attach(EmbeddedCluster* cluster)
         return;
     m_cluster = cluster;
     ++m_generation;
+    m_replayTimer.stop();
+    const bool wasReplaying = m_replaying;
+    m_replaying = false; // a new ensemble is shown live
+    m_replay = TimelineReplay();
+    m_liveCuts.clear();
     m_bridge = PeerEventBridge::create(
         this, [this](PeerEventBridge::Batch batch) { onEvents(std::move(batch)); });
     cluster->setEventSink(m_bridge->sink());
@@ -69,6 +85,8 @@ void ClusterController::attach(EmbeddedCluster* cluster)
     m_metrics.reset(sids);
     m_timeline->clear();
     m_writeModel->reset(sids);
+    m_sessionModel->clear();
+    m_queueModel->apply({});
     m_servingLeader.reset();
     setHeldState(false, 0, std::nullopt);
     m_steps = 0;
@@ -81,6 +99,8 @@ void ClusterController::attach(EmbeddedCluster* cluster)
         nowMs(), 0,
         QStringLiteral("observing the %1").arg(QString::fromStdString(cluster->modeLabel())));
     m_pollTimer.start();
+    if (wasReplaying)
+        emit replayChanged();
     pollNow();
 }
 
@@ -88,6 +108,11 @@ void ClusterController::detach()
 {
     if (!m_cluster)
         return;
+    if (m_load) {
+        m_load->requestStop();
+        m_load.reset(); // joins: its sessions end before the ensemble can stop
+        emit loadChanged(false);
+    }
     m_pollTimer.stop();
     m_cluster->setEventSink({}); // returns once no node thread is inside the old sink
     m_worker.waitForDone();
@@ -290,6 +315,27 @@ void ClusterController::setHeldState(bool held, std::size_t count,
     emit deliveryChanged();
 }
 
+void ClusterController::setLoadEnabled(bool on)
+{
+    if (on == loadEnabled() || (on && (!m_cluster || !m_cluster->running())))
+        return;
+    if (on) {
+        std::vector<std::string> hosts;
+        for (const QString& host :
+             QString::fromStdString(m_cluster->connectString()).split(QLatin1Char(',')))
+            hosts.push_back(host.toStdString());
+        m_load = std::make_shared<LoadGenerator>(std::move(hosts));
+        note(0, QStringLiteral("load on: about 40 requests/s, one write for three reads"));
+    } else {
+        m_load->requestStop();
+        // The worker drops the last reference, so joining never blocks the GUI thread.
+        m_worker.start([load = std::move(m_load)] { load->requestStop(); });
+        m_load.reset();
+        note(0, QStringLiteral("load off"));
+    }
+    emit loadChanged(on);
+}
+
 void ClusterController::setPollIntervalMs(int ms)
 {
     m_pollTimer.setInterval(ms);
@@ -311,6 +357,10 @@ void ClusterController::pollNow()
             node.running = node.status.has_value();
             node.paused = node.running && ensemble.isPaused(sid);
             node.clientPort = ensemble.clientPort(sid);
+            if (node.running && !node.paused) {
+                if (auto snapshot = ensemble.sessionsSnapshot(sid))
+                    poll.sessions.push_back({sid, std::move(*snapshot)});
+            }
             poll.nodes.push_back(std::move(node));
         }
         poll.servingLeader = servingLeaderOf(poll.nodes);
@@ -327,7 +377,16 @@ void ClusterController::onPoll(std::uint64_t generation, const EnsemblePoll& pol
         return;
     m_pollInFlight = false;
     ++m_polls;
+    if (m_replaying) {
+        // The models show the past; only the charts keep following the live ensemble.
+        m_metrics.sample(nowMs(), poll.nodes, {}, poll.servingLeader);
+        m_servingLeader = poll.servingLeader;
+        emit polled();
+        return;
+    }
     m_clusterModel->applyPolls(poll.nodes);
+    m_sessionModel->apply(poll.sessions);
+    m_queueModel->apply(m_sessionModel->rows());
     std::set<zk::Sid> alive;
     for (const NodePoll& node : poll.nodes) {
         if (node.running && !node.paused)
@@ -362,6 +421,10 @@ void ClusterController::onEvents(PeerEventBridge::Batch batch)
 {
     if (!m_cluster)
         return;
+    if (m_replaying) {
+        m_timeline->appendEvents(batch);
+        return;
+    }
     m_clusterModel->applyEvents(batch);
     m_voteModel->applyEvents(batch);
     m_writeModel->applyEvents(batch);
@@ -369,8 +432,111 @@ void ClusterController::onEvents(PeerEventBridge::Batch batch)
     emit eventsArrived(batch);
 }
 
+bool ClusterController::openTimeline(const QString& path, QString* error)
+{
+    auto replay = TimelineReplay::read(path, error);
+    if (!replay)
+        return false;
+    enterReplay(std::move(*replay));
+    return true;
+}
+
+void ClusterController::enterReplay(TimelineReplay replay)
+{
+    m_replayTimer.stop();
+    m_replay = std::move(replay);
+    m_replayTimeline->setEntries(m_replay.entries());
+    if (!m_replaying)
+        m_liveCuts = m_linkModel->cutLinks();
+    m_replaying = true;
+    m_linkModel->reset(m_replay.frameAt(0).sids);
+    m_replayPosition = -1;
+    scrubTo(m_replay.size());
+}
+
+void ClusterController::leaveReplay()
+{
+    if (!m_replaying)
+        return;
+    m_replayTimer.stop();
+    m_replaying = false;
+    m_replay = TimelineReplay();
+    const std::vector<zk::Sid> sids = m_cluster ? m_cluster->sids() : std::vector<zk::Sid>{};
+    m_clusterModel->reset(sids);
+    m_voteModel->reset(sids);
+    m_linkModel->reset(sids);
+    for (const auto& [a, b] : m_liveCuts)
+        m_linkModel->setCut(a, b, true);
+    m_liveCuts.clear();
+    m_banner.clear();
+    if (m_polls > 0)
+        updateBanner();
+    emit replayChanged();
+    pollNow();
+}
+
+void ClusterController::scrubTo(int position)
+{
+    if (!m_replaying)
+        return;
+    position = std::clamp(position, 0, m_replay.size());
+    if (position == m_replayPosition)
+        return;
+    m_replayPosition = position;
+    const ReplayFrame frame = m_replay.frameAt(position);
+    m_replayTimeMs = position > 0 ? frame.atMs : m_replay.startMs();
+    // Folded from scratch: the models take the frame's election events, then its polls, as
+    // they take a live batch and then a poll.
+    m_clusterModel->reset(frame.sids);
+    m_voteModel->reset(frame.sids);
+    m_clusterModel->applyEvents(frame.electionEvents);
+    m_voteModel->applyEvents(frame.electionEvents);
+    m_clusterModel->applyPolls(frame.polls);
+    std::set<zk::Sid> alive;
+    for (const NodePoll& node : frame.polls) {
+        if (node.running && !node.paused)
+            alive.insert(node.sid);
+        else
+            m_voteModel->markDown(node.sid);
+    }
+    m_linkModel->setAlive(alive);
+    const QString state = bannerFor(*m_clusterModel, *m_linkModel, frame.leader);
+    m_banner = QStringLiteral("replay %1 s: %2")
+                   .arg(QString::number(double(m_replayTimeMs) / 1000.0, 'f', 1), state);
+    emit bannerChanged(m_banner);
+    emit replayChanged();
+}
+
+void ClusterController::scrubToMs(std::int64_t atMs)
+{
+    if (!m_replaying)
+        return;
+    scrubTo(m_replay.positionAt(atMs));
+    m_replayTimeMs = atMs; // between rows the clock still moves (Play)
+    emit replayChanged();
+}
+
+void ClusterController::playReplay(double speed)
+{
+    if (!m_replaying || speed <= 0)
+        return;
+    m_replaySpeed = speed;
+    if (m_replayPosition >= m_replay.size())
+        scrubTo(0); // from the start again
+    if (m_replayPosition == 0)
+        m_replayTimeMs = m_replay.startMs();
+    m_replayTimer.start();
+}
+
+void ClusterController::stopReplay()
+{
+    m_replayTimer.stop();
+}
+
 void ClusterController::updateBanner()
 {
+    if (m_replaying)
+        return;
     if (m_polls == 0)
         return; // "starting…" until the first poll
     const QString text = bannerFor(*m_clusterModel, *m_linkModel, m_servingLeader);

@@ -20,8 +20,11 @@
 #include "bridge/gui_inbox.h"
 #include "bridge/peer_event_bridge.h"
 #include "controllers/embedded_cluster.h"
+#include "controllers/load_generator.h"
 #include "models/cluster_model.h"
 #include "models/metrics_series.h"
+#include "models/session_table_model.h"
+#include "models/timeline_replay.h"
 
 #include <QObject>
 #include <QThreadPool>
@@ -35,6 +38,7 @@ namespace zoolab {
 
 class EventTimelineModel;
 class LinkModel;
+class QueueModel;
 class VoteTableModel;
 class ZabWriteModel;
 
@@ -46,6 +50,7 @@ struct EnsemblePoll
     bool held = false; // delivery paused (held mode)
     std::size_t heldCount = 0;
     std::optional<zk::HeldMessage> nextHeld;
+    std::vector<ServerSessions> sessions; // from every live, unpaused server
 };
 
 class ClusterController : public QObject
@@ -65,6 +70,8 @@ public:
     LinkModel* linkModel() const { return m_linkModel; }
     EventTimelineModel* timelineModel() const { return m_timeline; }
     ZabWriteModel* writeModel() const { return m_writeModel; }
+    SessionTableModel* sessionModel() const { return m_sessionModel; }
+    QueueModel* queueModel() const { return m_queueModel; }
     const MetricsSeries& metrics() const { return m_metrics; }
 
     // "serving, leader 2", "1 of 3 alive: no quorum", "electing (3 of 3 alive)", ...
@@ -109,6 +116,32 @@ public:
     static QString bannerFor(const ClusterModel& nodes, const LinkModel& links,
                              std::optional<zk::Sid> servingLeader);
 
+    // The built-in load switch: a LoadGenerator on the attached ensemble (off by default; off
+    // again when detached). Turning it off returns at once; its worker ends on the side.
+    void setLoadEnabled(bool on);
+    bool loadEnabled() const { return m_load != nullptr; }
+    const LoadGenerator* loadGenerator() const { return m_load.get(); }
+
+    // Replay: an exported timeline opened again. While replaying, the server table, the vote
+    // table and the scene show the ensemble as it was after the first replayPosition() rows
+    // (folded by TimelineReplay); the live ensemble keeps running and its events still reach
+    // the timeline, but not those models. leaveReplay() resets them and polls: back to live.
+    bool openTimeline(const QString& path, QString* error);
+    void enterReplay(TimelineReplay replay);
+    void leaveReplay();
+    bool replaying() const { return m_replaying; }
+    const TimelineReplay& replay() const { return m_replay; }
+    // The replayed file's rows, for the timeline table while replaying.
+    EventTimelineModel* replayTimelineModel() const { return m_replayTimeline; }
+    int replayPosition() const { return m_replayPosition; }
+    std::int64_t replayTimeMs() const { return m_replayTimeMs; }
+    void scrubTo(int position);
+    void scrubToMs(std::int64_t atMs);
+    // Play advances the replay clock by `speed` replay milliseconds per real one.
+    void playReplay(double speed);
+    void stopReplay();
+    bool replayPlaying() const { return m_replayTimer.isActive(); }
+
 signals:
     // After the models took a batch of events (once per batch).
     void eventsArrived(const zoolab::PeerEventBridge::Batch& batch);
@@ -120,8 +153,11 @@ signals:
     void deliveryChanged();
     // A step delivered this message (empty: nothing was held).
     void stepped(const QString& text);
+    void loadChanged(bool on);
     // A sentence for the status bar: an action that failed or did something worth saying.
     void message(const QString& text);
+    // Replay was entered or left, or scrubbed to another position.
+    void replayChanged();
 
 private:
     void onEvents(PeerEventBridge::Batch batch);
@@ -144,6 +180,9 @@ private:
     LinkModel* m_linkModel = nullptr;
     EventTimelineModel* m_timeline = nullptr;
     ZabWriteModel* m_writeModel = nullptr;
+    SessionTableModel* m_sessionModel = nullptr;
+    QueueModel* m_queueModel = nullptr;
+    EventTimelineModel* m_replayTimeline = nullptr;
     MetricsSeries m_metrics;
     std::optional<zk::Sid> m_servingLeader;
     QString m_banner;
@@ -153,6 +192,14 @@ private:
     QString m_nextHeld;
     std::size_t m_steps = 0;
     std::optional<zk::HeldMessage> m_lastStepped;
+    std::shared_ptr<LoadGenerator> m_load;
+    bool m_replaying = false;
+    TimelineReplay m_replay;
+    int m_replayPosition = 0;
+    std::int64_t m_replayTimeMs = 0;
+    double m_replaySpeed = 1.0;
+    QTimer m_replayTimer;
+    std::vector<std::pair<zk::Sid, zk::Sid>> m_liveCuts; // the link model's, kept while replaying
 };
 
 } // namespace zoolab

@@ -91,6 +91,13 @@ void EventTimelineModel::appendEvents(const PeerEventBridge::Batch& batch)
     append(std::move(entries));
 }
 
+void EventTimelineModel::setEntries(const std::vector<TimelineEntry>& entries)
+{
+    beginResetModel();
+    m_rows.assign(entries.begin(), entries.end());
+    endResetModel();
+}
+
 void EventTimelineModel::appendStudio(std::int64_t atMs, zk::Sid sid, const QString& text)
 {
     TimelineEntry entry;

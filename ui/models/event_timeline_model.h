@@ -49,6 +49,8 @@ public:
     void clear();
     void appendEvents(const PeerEventBridge::Batch& batch);
     void appendStudio(std::int64_t atMs, zk::Sid sid, const QString& text);
+    // Replaces every row (a timeline opened for replay; not bounded by rowsMax).
+    void setEntries(const std::vector<TimelineEntry>& entries);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;

@@ -82,8 +82,14 @@ void MetricsSeries::sample(std::int64_t atMs, const std::vector<NodePoll>& nodes
                 push(node.zxid, {atS, node.zxid.back().y()});
             push(node.sessions, {atS, 0});
             push(node.rate, {atS, 0});
+            for (auto* series : {&node.p50, &node.p99, &node.outstanding, &node.watches})
+                push(*series, {atS, 0});
             continue;
         }
+        push(node.p50, {atS, poll.status->latencyP50Ms});
+        push(node.p99, {atS, poll.status->latencyP99Ms});
+        push(node.outstanding, {atS, double(poll.status->outstandingRequests)});
+        push(node.watches, {atS, double(poll.status->watches)});
         const zk::Zxid applied = poll.status->lastZxid;
         push(node.zxid, {atS, double(zk::zxidCounter(applied))});
         push(node.sessions, {atS, double(poll.status->sessions)});
@@ -128,6 +134,33 @@ const std::deque<QPointF>& MetricsSeries::requestRate(zk::Sid sid) const
 {
     auto it = m_nodes.find(sid);
     return it == m_nodes.end() ? noPoints : it->second.rate;
+}
+
+const std::deque<QPointF>& MetricsSeries::seriesOf(const std::map<zk::Sid, Node>& nodes,
+                                                   zk::Sid sid, std::deque<QPointF> Node::*member)
+{
+    auto it = nodes.find(sid);
+    return it == nodes.end() ? noPoints : it->second.*member;
+}
+
+const std::deque<QPointF>& MetricsSeries::latencyP50(zk::Sid sid) const
+{
+    return seriesOf(m_nodes, sid, &Node::p50);
+}
+
+const std::deque<QPointF>& MetricsSeries::latencyP99(zk::Sid sid) const
+{
+    return seriesOf(m_nodes, sid, &Node::p99);
+}
+
+const std::deque<QPointF>& MetricsSeries::outstanding(zk::Sid sid) const
+{
+    return seriesOf(m_nodes, sid, &Node::outstanding);
+}
+
+const std::deque<QPointF>& MetricsSeries::watches(zk::Sid sid) const
+{
+    return seriesOf(m_nodes, sid, &Node::watches);
 }
 
 const std::deque<Outage>& MetricsSeries::outages(zk::Sid sid) const

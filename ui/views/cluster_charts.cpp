@@ -7,7 +7,7 @@
 
 #include <QApplication>
 #include <QChart>
-#include <QHBoxLayout>
+#include <QGridLayout>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QTimer>
@@ -73,8 +73,9 @@ QString outageName(OutageKind kind)
 
 } // namespace
 
-ServerChartView::ServerChartView(const MetricsSeries& metrics, qint64 sid, QWidget* parent)
-    : QChartView(parent), m_metrics(metrics), m_sid(sid)
+ServerChartView::ServerChartView(const MetricsSeries& metrics, qint64 sid, ChartKind kind,
+                                 QWidget* parent)
+    : QChartView(parent), m_metrics(metrics), m_sid(sid), m_kind(kind)
 {
     auto* chart = new QChart();
     const bool dark = isDarkPalette(QApplication::palette());
@@ -82,39 +83,61 @@ ServerChartView::ServerChartView(const MetricsSeries& metrics, qint64 sid, QWidg
     chart->setBackgroundRoundness(4);
     chart->setMargins(QMargins(4, 4, 4, 4));
     chart->legend()->setAlignment(Qt::AlignBottom);
+    QFont legendFont = chart->legend()->font();
+    legendFont.setPointSizeF(8);
+    chart->legend()->setFont(legendFont);
+    QFont titleFont = chart->titleFont();
+    titleFont.setPointSizeF(9);
+    chart->setTitleFont(titleFont);
     chart->setAnimationOptions(QChart::NoAnimation);
-    m_zxid = new QLineSeries(chart);
-    m_zxid->setName(QStringLiteral("zxid counter"));
-    m_sessions = new QLineSeries(chart);
-    m_sessions->setName(QStringLiteral("sessions"));
-    m_rate = new QLineSeries(chart);
-    m_rate->setName(QStringLiteral("requests/s"));
-    m_zxid->setPen(QPen(QColor(0x25, 0x63, 0xeb), 2));
-    m_sessions->setPen(QPen(QColor(0x16, 0xa3, 0x4a), 2));
-    m_rate->setPen(QPen(QColor(0xea, 0x58, 0x0c), 2));
-    chart->addSeries(m_zxid);
-    chart->addSeries(m_sessions);
-    chart->addSeries(m_rate);
+    struct Spec
+    {
+        const char* name;
+        QColor color;
+        const std::deque<QPointF>& (MetricsSeries::*points)(zk::Sid) const;
+        bool left;
+    };
+    const bool activity = kind == ChartKind::Activity;
+    const std::vector<Spec> specs =
+        activity
+            ? std::vector<Spec>{{"zxid counter", QColor(0x25, 0x63, 0xeb),
+                                 &MetricsSeries::zxidCounter, true},
+                                {"sessions", QColor(0x16, 0xa3, 0x4a), &MetricsSeries::sessions,
+                                 false},
+                                {"requests/s", QColor(0xea, 0x58, 0x0c),
+                                 &MetricsSeries::requestRate, false}}
+            : std::vector<Spec>{
+                  {"p50 ms", QColor(0x0d, 0x94, 0x88), &MetricsSeries::latencyP50, true},
+                  {"p99 ms", QColor(0xdb, 0x27, 0x77), &MetricsSeries::latencyP99, true},
+                  {"outstanding", QColor(0xca, 0x8a, 0x04), &MetricsSeries::outstanding, false},
+                  {"watches", QColor(0x63, 0x66, 0xf1), &MetricsSeries::watches, false}};
     m_time = new QValueAxis(chart);
     m_time->setTitleText(QStringLiteral("seconds"));
     m_time->setLabelFormat(QStringLiteral("%d"));
     // Ticks on round seconds, whatever the window's edges are.
     m_time->setTickType(QValueAxis::TicksDynamic);
     m_time->setTickAnchor(0);
+    m_time->setTitleVisible(activity); // the traffic chart sits right below, on the same axis
     m_counter = new QValueAxis(chart);
-    m_counter->setLabelFormat(QStringLiteral("%d"));
-    m_counter->setTitleText(QStringLiteral("zxid counter"));
+    m_counter->setLabelFormat(activity ? QStringLiteral("%d") : QStringLiteral("%.1f"));
+    m_counter->setTitleText(activity ? QStringLiteral("zxid counter")
+                                     : QStringLiteral("latency ms"));
     m_small = new QValueAxis(chart);
     m_small->setLabelFormat(QStringLiteral("%d"));
-    m_small->setTitleText(QStringLiteral("sessions, req/s"));
+    m_small->setTitleText(activity ? QStringLiteral("sessions, req/s")
+                                   : QStringLiteral("outstanding, watches"));
     chart->addAxis(m_time, Qt::AlignBottom);
     chart->addAxis(m_counter, Qt::AlignLeft);
     chart->addAxis(m_small, Qt::AlignRight);
-    for (QLineSeries* series : {m_zxid, m_sessions, m_rate})
+    for (const Spec& spec : specs) {
+        auto* series = new QLineSeries(chart);
+        series->setName(QString::fromLatin1(spec.name));
+        series->setPen(QPen(spec.color, 2));
+        chart->addSeries(series);
         series->attachAxis(m_time);
-    m_zxid->attachAxis(m_counter);
-    m_sessions->attachAxis(m_small);
-    m_rate->attachAxis(m_small);
+        series->attachAxis(spec.left ? m_counter : m_small);
+        m_lines.push_back({series, spec.points, spec.left});
+    }
     for (QValueAxis* axis : {m_time, m_counter, m_small}) {
         QFont f = axis->titleFont();
         f.setPointSizeF(8);
@@ -123,7 +146,12 @@ ServerChartView::ServerChartView(const MetricsSeries& metrics, qint64 sid, QWidg
     }
     setChart(chart);
     setRenderHint(QPainter::Antialiasing);
-    setMinimumSize(260, 200);
+    setMinimumSize(260, 170);
+}
+
+QLineSeries* ServerChartView::series(int index) const
+{
+    return index >= 0 && index < int(m_lines.size()) ? m_lines[std::size_t(index)].series : nullptr;
 }
 
 void ServerChartView::refresh(double fromS, double toS, const QString& title)
@@ -132,28 +160,28 @@ void ServerChartView::refresh(double fromS, double toS, const QString& title)
     m_time->setRange(fromS, toS);
     const double span = toS - fromS;
     m_time->setTickInterval(span <= 50 ? 10 : span <= 100 ? 20 : 30);
-    const auto zxid = pointsIn(m_metrics.zxidCounter(m_sid), fromS);
-    const auto sessions = pointsIn(m_metrics.sessions(m_sid), fromS);
-    const auto rate = pointsIn(m_metrics.requestRate(m_sid), fromS);
-    double counterMax = 0;
-    for (const QPointF& p : zxid)
-        counterMax = std::max(counterMax, p.y());
-    double smallMax = 0;
-    for (const auto* list : {&sessions, &rate}) {
-        for (const QPointF& p : *list)
-            smallMax = std::max(smallMax, p.y());
+    double leftMax = 0;
+    double rightMax = 0;
+    std::vector<QList<QPointF>> points;
+    for (const Line& line : m_lines) {
+        points.push_back(pointsIn((m_metrics.*line.points)(m_sid), fromS));
+        double& max = line.left ? leftMax : rightMax;
+        for (const QPointF& p : points.back())
+            max = std::max(max, p.y());
     }
-    m_counter->setRange(0, niceCeiling(counterMax * 1.1));
-    m_small->setRange(0, niceCeiling(smallMax * 1.15));
-    m_zxid->replace(zxid);
-    m_sessions->replace(sessions);
-    m_rate->replace(rate);
+    if (m_kind == ChartKind::Activity)
+        m_counter->setRange(0, niceCeiling(leftMax * 1.1));
+    else // latency: sub-millisecond on loopback, so no floor of 5
+        m_counter->setRange(0, leftMax <= 0 ? 1.0 : niceCeiling(leftMax * 1.15 * 100) / 100);
+    m_small->setRange(0, niceCeiling(rightMax * 1.15));
+    for (std::size_t i = 0; i < m_lines.size(); ++i)
+        m_lines[i].series->replace(points[i]);
     viewport()->update();
 }
 
 qreal ServerChartView::xAt(double seconds) const
 {
-    return chart()->mapToPosition(QPointF(seconds, 0), m_zxid).x();
+    return chart()->mapToPosition(QPointF(seconds, 0), m_lines.front().series).x();
 }
 
 void ServerChartView::drawForeground(QPainter* painter, const QRectF& rect)
@@ -206,7 +234,7 @@ void ServerChartView::drawForeground(QPainter* painter, const QRectF& rect)
 ClusterCharts::ClusterCharts(ClusterController* controller, QWidget* parent)
     : QWidget(parent), m_controller(controller), m_timer(new QTimer(this))
 {
-    auto* layout = new QHBoxLayout(this);
+    auto* layout = new QGridLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(4);
     m_timer->setInterval(refreshMs);
@@ -226,15 +254,31 @@ ServerChartView* ClusterCharts::chart(qint64 sid) const
     return it == m_charts.end() ? nullptr : it->second;
 }
 
+ServerChartView* ClusterCharts::trafficChart(qint64 sid) const
+{
+    auto it = m_traffic.find(sid);
+    return it == m_traffic.end() ? nullptr : it->second;
+}
+
 void ClusterCharts::rebuild()
 {
-    for (auto& [sid, view] : m_charts)
-        delete view;
-    m_charts.clear();
+    for (auto* charts : {&m_charts, &m_traffic}) {
+        for (auto& [sid, view] : *charts)
+            delete view;
+        charts->clear();
+    }
+    auto* grid = static_cast<QGridLayout*>(layout());
+    int column = 0;
     for (const ClusterNode& node : m_controller->clusterModel()->nodes()) {
-        auto* view = new ServerChartView(m_controller->metrics(), node.sid, this);
-        layout()->addWidget(view);
+        auto* view =
+            new ServerChartView(m_controller->metrics(), node.sid, ChartKind::Activity, this);
+        grid->addWidget(view, 0, column);
         m_charts[node.sid] = view;
+        auto* traffic =
+            new ServerChartView(m_controller->metrics(), node.sid, ChartKind::Traffic, this);
+        grid->addWidget(traffic, 1, column);
+        m_traffic[node.sid] = traffic;
+        ++column;
     }
     refresh();
 }
@@ -249,6 +293,8 @@ void ClusterCharts::refresh()
         view->refresh(fromS, toS,
                       QStringLiteral("server %1 · %2").arg(sid).arg(ClusterModel::roleName(role)));
     }
+    for (auto& [sid, view] : m_traffic)
+        view->refresh(fromS, toS, QStringLiteral("server %1 · client traffic").arg(sid));
 }
 
 } // namespace zoolab

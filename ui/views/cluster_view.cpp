@@ -3,10 +3,14 @@
 #include "controllers/cluster_controller.h"
 #include "models/event_timeline_model.h"
 #include "models/link_model.h"
+#include "models/queue_model.h"
+#include "models/session_table_model.h"
 #include "models/vote_table_model.h"
 #include "models/zab_write_model.h"
 #include "views/cluster_charts.h"
 #include "views/cluster_scene.h"
+#include "views/lesson_panel.h"
+#include "views/replay_bar.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -150,6 +154,8 @@ ClusterView::ClusterView(ClusterController* controller, QWidget* parent)
     });
     top->addWidget(heal);
     layout->addLayout(top);
+    m_replayBar = new ReplayBar(controller, this);
+    layout->addWidget(m_replayBar);
 
     m_held = new QLabel(this);
     m_held->setObjectName(QStringLiteral("heldLabel"));
@@ -175,7 +181,7 @@ ClusterView::ClusterView(ClusterController* controller, QWidget* parent)
     m_graphics->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_graphics->setViewportUpdateMode(QGraphicsView::FullViewportUpdate);
     m_graphics->setFrameShape(QFrame::StyledPanel);
-    m_graphics->setMinimumSize(420, 320);
+    m_graphics->setMinimumSize(420, 240);
 
     m_detailTabs = new QTabWidget(upper);
     auto* votesPage = new QWidget(m_detailTabs);
@@ -217,6 +223,32 @@ ClusterView::ClusterView(ClusterController* controller, QWidget* parent)
     auto* serverTable = makeTable(controller->clusterModel(), m_detailTabs);
     serverTable->setObjectName(QStringLiteral("serverTable"));
     m_detailTabs->addTab(serverTable, QStringLiteral("Servers"));
+    auto* sessionsPage = new QWidget(m_detailTabs);
+    auto* sessionsLayout = new QVBoxLayout(sessionsPage);
+    sessionsLayout->setContentsMargins(4, 4, 4, 4);
+    sessionsLayout->addWidget(
+        new QLabel(QStringLiteral("Queues of sequential ephemerals (locks, elections), head first"),
+                   sessionsPage));
+    auto* queueTable = makeTable(controller->queueModel(), sessionsPage);
+    queueTable->setObjectName(QStringLiteral("queueTable"));
+    sessionsLayout->addWidget(queueTable, 3);
+    sessionsLayout->addWidget(
+        new QLabel(QStringLiteral("Sessions: the server each is attached to, and its ephemerals"),
+                   sessionsPage));
+    auto* sessionTable = makeTable(controller->sessionModel(), sessionsPage);
+    sessionTable->setObjectName(QStringLiteral("sessionTable"));
+    sessionsLayout->addWidget(sessionTable, 2);
+    m_detailTabs->addTab(sessionsPage, QStringLiteral("Sessions"));
+    m_sessionsPage = sessionsPage;
+    for (QTableView* table : {queueTable, sessionTable}) {
+        auto fit = [table] { table->resizeColumnsToContents(); };
+        connect(table->model(), &QAbstractItemModel::modelReset, table, fit);
+        connect(table->model(), &QAbstractItemModel::rowsInserted, table, fit);
+    }
+    m_lessonPanel = new LessonPanel(controller, m_detailTabs);
+    m_detailTabs->addTab(m_lessonPanel, QStringLiteral("Lessons"));
+    connect(m_lessonPanel, &LessonPanel::lessonStarted, this,
+            [this] { m_detailTabs->setCurrentWidget(m_lessonPanel); });
     for (QTableView* table : {voteTable, linkTable, serverTable, writeTable}) {
         connect(table->model(), &QAbstractItemModel::modelReset, table,
                 [table] { table->resizeColumnsToContents(); });
@@ -249,6 +281,21 @@ ClusterView::ClusterView(ClusterController* controller, QWidget* parent)
     layout->addWidget(m_footer);
 
     connect(controller, &ClusterController::bannerChanged, this, &ClusterView::updateBanner);
+    // While replaying, the timeline table shows the opened file with the row reached selected.
+    connect(controller, &ClusterController::replayChanged, this, [this] {
+        EventTimelineModel* source = m_controller->replaying() ? m_controller->replayTimelineModel()
+                                                               : m_controller->timelineModel();
+        if (m_timelineFilter->sourceModel() != source)
+            m_timelineFilter->setSourceModel(source);
+        if (!m_controller->replaying() || m_controller->replayPosition() == 0)
+            return;
+        const QModelIndex row =
+            m_timelineFilter->mapFromSource(source->index(m_controller->replayPosition() - 1, 0));
+        if (!row.isValid())
+            return;
+        m_timelineView->selectRow(row.row());
+        m_timelineView->scrollTo(row, QAbstractItemView::PositionAtCenter);
+    });
     connect(controller, &ClusterController::electionDelayChanged, this, [this](int delayMs) {
         const QSignalBlocker blocker(m_speed);
         const int index = m_speed->findData(delayMs);
@@ -310,6 +357,10 @@ QWidget* ClusterView::buildTimeline()
     m_showTraffic = new QCheckBox(QStringLiteral("Show proposals, acks and commits"), page);
     row->addWidget(m_showTraffic);
     row->addStretch(1);
+    auto* openButton = new QPushButton(QStringLiteral("Open for replay…"), page);
+    openButton->setToolTip(QStringLiteral("Open an exported timeline and scrub through it"));
+    connect(openButton, &QPushButton::clicked, this, &ClusterView::openTimelineDialog);
+    row->addWidget(openButton);
     auto* exportButton = new QPushButton(QStringLiteral("Export as JSON lines…"), page);
     row->addWidget(exportButton);
     layout->addLayout(row);
@@ -353,6 +404,24 @@ bool ClusterView::exportTimeline(const QString& path, QString* error)
     return m_controller->timelineModel()->exportJsonLines(path, error);
 }
 
+bool ClusterView::openTimeline(const QString& path, QString* error)
+{
+    return m_controller->openTimeline(path, error);
+}
+
+void ClusterView::openTimelineDialog()
+{
+    const QString path =
+        QFileDialog::getOpenFileName(this, QStringLiteral("Open a timeline"), {},
+                                     QStringLiteral("JSON lines (*.jsonl *.json);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!openTimeline(path, &error))
+        QMessageBox::warning(this, QStringLiteral("Open a timeline"),
+                             QStringLiteral("Could not open %1: %2").arg(path, error));
+}
+
 void ClusterView::setNote(const QString& note)
 {
     m_note->setText(note);
@@ -374,12 +443,13 @@ void ClusterView::setElectionDelayMs(int delayMs)
 void ClusterView::showCharts()
 {
     m_historyTabs->setCurrentWidget(m_charts);
-    // Charts need some height to be read: at least 45% of the view, once it is laid out.
+    // Two rows of charts need some height to be read: at least 62% of the view, once it is
+    // laid out.
     QTimer::singleShot(0, this, [this] {
         const QList<int> sizes = m_split->sizes();
         const int total = sizes.value(0) + sizes.value(1);
-        if (total > 0 && sizes.value(1) < total * 45 / 100)
-            m_split->setSizes({total * 55 / 100, total * 45 / 100});
+        if (total > 0 && sizes.value(1) < total * 62 / 100)
+            m_split->setSizes({total * 38 / 100, total * 62 / 100});
         m_charts->refresh();
     });
 }
@@ -387,6 +457,11 @@ void ClusterView::showCharts()
 void ClusterView::showWrites()
 {
     m_detailTabs->setCurrentWidget(m_writesCaption->parentWidget());
+}
+
+void ClusterView::showSessions()
+{
+    m_detailTabs->setCurrentWidget(m_sessionsPage);
 }
 
 void ClusterView::showTimeline()
@@ -403,6 +478,8 @@ void ClusterView::updateBanner(const QString& text)
         color = QColor(0xb9, 0x1c, 0x1c);
     else if (text.startsWith(QLatin1String("electing")))
         color = QColor(0xb4, 0x53, 0x09);
+    else if (text.startsWith(QLatin1String("replay")))
+        color = QColor(0x6d, 0x28, 0xd9);
     m_banner->setStyleSheet(QStringLiteral("QLabel#clusterBanner { background: %1; color: white; "
                                            "border-radius: 6px; padding: 6px 12px; "
                                            "font-size: 15pt; font-weight: bold; }")

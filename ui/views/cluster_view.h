@@ -27,6 +27,8 @@ namespace zoolab {
 class ClusterCharts;
 class ClusterController;
 class ClusterScene;
+class LessonPanel;
+class ReplayBar;
 
 class ClusterView : public QWidget
 {
@@ -54,8 +56,15 @@ public:
     void setElectionDelayMs(int delayMs);
     void showCharts();
     void showTimeline();
-    void showWrites(); // the Writes (ZAB) tab
+    void showWrites();   // the Writes (ZAB) tab
+    void showSessions(); // the Sessions tab: lock queues and where each session is attached
     bool exportTimeline(const QString& path, QString* error);
+    // Opens an exported timeline for replay (ReplayBar); false and why when it cannot.
+    bool openTimeline(const QString& path, QString* error);
+    // Asks for a file, opens it, and says why when it cannot.
+    void openTimelineDialog();
+    ReplayBar* replayBar() const { return m_replayBar; }
+    LessonPanel* lessonPanel() const { return m_lessonPanel; }
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
@@ -87,6 +96,9 @@ private:
     QSortFilterProxyModel* m_timelineFilter = nullptr;
     QCheckBox* m_showTraffic = nullptr;
     ClusterCharts* m_charts = nullptr;
+    ReplayBar* m_replayBar = nullptr;
+    LessonPanel* m_lessonPanel = nullptr;
+    QWidget* m_sessionsPage = nullptr;
 };
 
 } // namespace zoolab

@@ -18,6 +18,7 @@
 #include <QPainter>
 #include <QPushButton>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QStatusBar>
 #include <QTabBar>
 #include <QTabWidget>
@@ -117,6 +118,10 @@ void MainWindow::buildActions()
     closeTabAction->setShortcut(QKeySequence::Close);
     file->addAction(QStringLiteral("Reset &embedded cluster…"), this,
                     &MainWindow::resetEmbeddedCluster);
+    file->addAction(QStringLiteral("Open t&imeline…"), this, [this] {
+        showClusterTab();
+        m_clusterView->openTimelineDialog();
+    });
     file->addSeparator();
     QAction* quit = file->addAction(QStringLiteral("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence(QStringLiteral("Ctrl+Q")));
@@ -201,6 +206,19 @@ void MainWindow::buildActions()
     toolbar->addSeparator();
     toolbar->addAction(find);
     toolbar->addAction(m_undoAction);
+    toolbar->addSeparator();
+    // The built-in load generator: a light mix of writes and reads on the embedded ensemble,
+    // so the cluster charts move. Off by default.
+    QAction* load = toolbar->addAction(QStringLiteral("Load"));
+    load->setObjectName(QStringLiteral("loadAction"));
+    load->setCheckable(true);
+    load->setToolTip(QStringLiteral("Run a light load (about 40 requests/s, one write for three "
+                                    "reads) against the embedded ensemble"));
+    connect(load, &QAction::toggled, m_controller.get(), &ClusterController::setLoadEnabled);
+    connect(m_controller.get(), &ClusterController::loadChanged, load, [load](bool on) {
+        const QSignalBlocker blocker(load);
+        load->setChecked(on);
+    });
 }
 
 void MainWindow::rebuildRecentMenu()

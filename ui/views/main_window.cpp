@@ -331,6 +331,10 @@ void MainWindow::startEmbedded()
                 QStringLiteral("The embedded ensemble did not start: %1.").arg(m_embeddedNote));
         return;
     }
+    if (!m_cluster->migrationNote().empty())
+        statusBar()->showMessage(
+            QStringLiteral("Upgrade: %1.").arg(QString::fromStdString(m_cluster->migrationNote())),
+            30000);
     ConnectionSpec spec;
     spec.connectString = QString::fromStdString(m_cluster->connectString());
     spec.embedded = true;

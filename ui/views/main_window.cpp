@@ -7,6 +7,7 @@
 #include "views/connect_dialog.h"
 #include "views/connection_tab.h"
 #include "views/ports_in_use_dialog.h"
+#include "views/remote_cluster_view.h"
 
 #include <filesystem>
 
@@ -239,6 +240,15 @@ void MainWindow::buildClusterTab()
 
 void MainWindow::showClusterTab()
 {
+    // Without an embedded ensemble, the cluster worth showing is the first remote one.
+    if (!m_cluster) {
+        for (int i = 0; i < m_tabs->count(); ++i) {
+            if (qobject_cast<RemoteClusterView*>(m_tabs->widget(i))) {
+                m_tabs->setCurrentIndex(i);
+                return;
+            }
+        }
+    }
     m_tabs->setCurrentWidget(m_clusterView);
 }
 
@@ -355,6 +365,8 @@ ConnectionTab* MainWindow::openConnection(const ConnectionSpec& spec)
         rebuildRecentMenu();
     }
     const int index = m_tabs->addTab(tab, stateIcon(SessionState::Connecting), tab->title());
+    if (!spec.embedded)
+        addRemoteClusterTab(tab, spec.connectString);
     tab->restoreLayout(layoutKey);
     tab->setConsoleVisible(m_consoleAction->isChecked());
     m_tabs->setCurrentIndex(index);
@@ -441,8 +453,25 @@ bool MainWindow::wipeAndRestartEmbedded(QString* error)
     return true;
 }
 
+void MainWindow::addRemoteClusterTab(ConnectionTab* tab, const QString& connectString)
+{
+    // Roles and votes of an ensemble the studio does not run, beside its connection tab.
+    auto* view = new RemoteClusterView(m_tabs);
+    if (!view->start(connectString).isEmpty()) {
+        delete view;
+        return;
+    }
+    m_tabs->addTab(view, QStringLiteral("Cluster · %1").arg(tab->title()));
+    connect(tab, &QObject::destroyed, view, &QObject::deleteLater);
+}
+
 void MainWindow::closeTab(int index)
 {
+    if (auto* remote = qobject_cast<RemoteClusterView*>(m_tabs->widget(index))) {
+        m_tabs->removeTab(index);
+        delete remote;
+        return;
+    }
     auto* tab = qobject_cast<ConnectionTab*>(m_tabs->widget(index));
     if (!tab)
         return;

@@ -312,8 +312,8 @@ QString RemoteEnsemble::explain(const std::vector<RemoteServer>& servers)
                          .arg(at);
         } else if (server.mntrRefused) {
             lines << QStringLiteral("%1 does not answer mntr (not in its 4lw.commands.whitelist): "
-                                    "role, zxid, clients and znodes come from srvr; sessions "
-                                    "are not shown.")
+                                    "role, zxid, clients and znodes come from srvr; the session "
+                                    "count is unknown (shown as 0).")
                          .arg(at);
         } else if (server.srvrRefused) {
             lines << QStringLiteral("%1 does not answer srvr (not in its 4lw.commands.whitelist): "

@@ -24,6 +24,7 @@ private slots:
     void cleanup();
     void usesTheTabsTargetAndCredentials();
     void createsWithTheTabsSession();
+    void promptFollowsTheTabsState();
     void closingTheConsoleKeepsTheTabsSession();
     void followsTheTabsNewSession();
 
@@ -84,6 +85,21 @@ void ConsoleSessionTest::createsWithTheTabsSession()
     console.input()->setText(QStringLiteral("get /mi"));
     QTest::keyClick(console.input(), Qt::Key_Tab);
     QTRY_COMPARE_WITH_TIMEOUT(console.input()->text(), QStringLiteral("get /mine"), 10000);
+}
+
+void ConsoleSessionTest::promptFollowsTheTabsState()
+{
+    // A console shown before the tab connects: its prompt catches up with the tab's state
+    // without a command being typed.
+    ZkSession session(m_server->spec());
+    ConsolePane console(&session);
+    console.show();
+    QTRY_VERIFY2_WITH_TIMEOUT(console.promptText().contains(QStringLiteral("(CLOSED)")),
+                              qPrintable(console.promptText()), 10000);
+    QVERIFY(session.open().isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(session.state(), SessionState::Connected, 10000);
+    QTRY_VERIFY2_WITH_TIMEOUT(console.promptText().contains(QStringLiteral("(CONNECTED)")),
+                              qPrintable(console.promptText()), 10000);
 }
 
 void ConsoleSessionTest::closingTheConsoleKeepsTheTabsSession()

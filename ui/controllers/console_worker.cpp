@@ -68,6 +68,11 @@ void ConsoleWorker::attach(std::shared_ptr<zk::client::ZkClient> client)
     enqueue({Job::Kind::Attach, {}, std::move(client)});
 }
 
+void ConsoleWorker::refresh()
+{
+    enqueue({Job::Kind::Refresh, {}, {}});
+}
+
 void ConsoleWorker::run(Target target)
 {
     auto inbox = m_inbox;
@@ -115,6 +120,11 @@ void ConsoleWorker::run(Target target)
                 return;
             job = std::move(m_jobs.front());
             m_jobs.pop_front();
+        }
+        if (job.kind == Job::Kind::Refresh) {
+            sendPrompt();
+            sendSession();
+            continue;
         }
         if (job.kind == Job::Kind::Attach)
             target.client = std::move(job.client);

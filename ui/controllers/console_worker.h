@@ -43,6 +43,8 @@ public:
 
     // Moves an attached console to another client (the tab opened a new session).
     void attach(std::shared_ptr<zk::client::ZkClient> client);
+    // Sends the prompt and session id again (the shared session changed state).
+    void refresh();
 
     bool submit(const QString& line);
     void complete(const QString& line);
@@ -67,7 +69,8 @@ private:
             Command,
             Completion,
             Reconnect,
-            Attach
+            Attach,
+            Refresh
         };
         Kind kind = Kind::Command;
         std::string line;

@@ -85,8 +85,10 @@ void ConsolePane::followTabSession()
     if (!m_worker || !m_tabSession)
         return;
     auto client = m_tabSession->client();
-    if (client.get() == m_attachedClient)
+    if (client.get() == m_attachedClient) {
+        m_worker->refresh(); // same session, new state: the prompt says CONNECTED now
         return;
+    }
     m_attachedClient = client.get();
     m_worker->attach(std::move(client));
 }
@@ -94,6 +96,11 @@ void ConsolePane::followTabSession()
 QString ConsolePane::headerText() const
 {
     return m_header->text();
+}
+
+QString ConsolePane::promptText() const
+{
+    return m_prompt->text();
 }
 
 void ConsolePane::updateHeader()

@@ -40,6 +40,7 @@ public:
     // The session the console runs on (0 before it has one): the tab's for a tab's console.
     quint64 sessionId() const { return m_sessionId; }
     QString headerText() const;
+    QString promptText() const;
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;

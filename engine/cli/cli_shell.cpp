@@ -38,8 +38,44 @@ CliShell::CliShell(CliSink sink, ShellOptions options)
 CliShell::~CliShell()
 {
     // The client's callbacks point at this shell: stop them first.
+    dropClient();
+}
+
+void CliShell::dropClient()
+{
     m_sync.reset();
-    m_client.reset();
+    m_ownedClient.reset();
+    m_client = nullptr;
+    m_attached = false;
+    m_attachedWatcher.reset();
+    if (m_relay) {
+        std::lock_guard lock(m_relay->mutex);
+        m_relay->shell = nullptr;
+    }
+    m_relay.reset();
+}
+
+void CliShell::attach(ZkClient& client, std::string label)
+{
+    dropClient();
+    m_server = std::move(label);
+    m_client = &client;
+    m_attached = true;
+    m_quit = false;
+    m_relay = std::make_shared<WatchRelay>();
+    m_relay->shell = this;
+    m_attachedWatcher = makeWatcher([relay = m_relay](const WatchedEvent& event) {
+        std::lock_guard lock(relay->mutex);
+        if (relay->shell)
+            relay->shell->onWatch(event);
+    });
+    m_sync = std::make_unique<SyncClient>(client);
+}
+
+void CliShell::detach()
+{
+    if (m_attached)
+        dropClient();
 }
 
 void CliShell::out(std::string_view text)
@@ -69,8 +105,7 @@ void CliShell::onWatch(const WatchedEvent& event)
 
 void CliShell::connect(const std::string& server)
 {
-    m_sync.reset();
-    m_client.reset();
+    dropClient();
     m_server = server;
     out("Connecting to " + server + "\n");
     ClientOptions options;
@@ -83,11 +118,12 @@ void CliShell::connect(const std::string& server)
         m_connectSettled = false;
     }
     try {
-        m_client = std::make_unique<ZkClient>(std::move(options));
+        m_ownedClient = std::make_unique<ZkClient>(std::move(options));
     } catch (const std::invalid_argument& e) {
         err(std::string(e.what()) + "\n");
         return;
     }
+    m_client = m_ownedClient.get();
     m_sync = std::make_unique<SyncClient>(*m_client);
     std::unique_lock lock(m_connectMutex);
     m_connectCv.wait_for(lock, m_options.connectWaitMs, [this] { return m_connectSettled; });
@@ -169,7 +205,9 @@ CliStatus CliShell::fail(ZError error, std::string_view path)
 
 WatcherPtr CliShell::watchIf(bool watch) const
 {
-    return watch ? m_client->defaultWatcher() : nullptr;
+    if (!watch)
+        return nullptr;
+    return m_attached ? m_attachedWatcher : m_client->defaultWatcher();
 }
 
 CliStatus CliShell::dispatch(const Words& words)
@@ -177,7 +215,9 @@ CliStatus CliShell::dispatch(const Words& words)
     const std::string& cmd = words[0];
     if (cmd == "quit") {
         m_quit = true;
-        if (m_sync && alive())
+        if (m_attached)
+            detach();
+        else if (m_sync && alive())
             m_sync->close();
         return CliStatus::Ok;
     }
@@ -204,6 +244,12 @@ CliStatus CliShell::dispatch(const Words& words)
         return CliStatus::Ok;
     }
     if (cmd == "close") {
+        if (m_attached) {
+            // Not the shell's session to close: let go of it instead.
+            detach();
+            out("Detached from the shared session; it stays open.\n");
+            return CliStatus::Ok;
+        }
         m_sync->close();
         return CliStatus::Ok;
     }
@@ -605,7 +651,7 @@ CliStatus CliShell::cmdAddWatch(const Words& words)
         err(why + "\n");
         return CliStatus::Error;
     }
-    const auto result = m_sync->addWatch(path, mode, m_client->defaultWatcher());
+    const auto result = m_sync->addWatch(path, mode, watchIf(true));
     if (!result.ok())
         return fail(result.error, path);
     return CliStatus::Ok;

@@ -7,6 +7,11 @@
 // The sink is also called from the client thread for watch events ("WATCHER::" blocks), so
 // it must be thread-safe. Output follows zkCli's split: results on out, errors and
 // "Created /a" on err.
+//
+// Sessions: connect() opens a session the shell owns (and closes). attach() instead runs the
+// commands on a client someone else owns, e.g. a studio tab's: the shell never closes it
+// ("close" and "quit" only let go of it), and its watches go to a watcher of the shell's own,
+// not to the client's default watcher.
 
 #include "client/sync_client.h"
 
@@ -53,6 +58,14 @@ public:
     // Opens a session to "host:port[,host:port][/chroot]" (closing any current one) and
     // waits up to options.connectWaitMs for it, printing "Connecting to <server>".
     void connect(const std::string& server);
+    // Runs the following commands on `client` (closing a session of the shell's own first).
+    // Not owned: the caller keeps it alive until detach(), connect(), another attach() or the
+    // shell's destruction, and the shell never closes it. `label` names it in the prompt
+    // (e.g. its connect string).
+    void attach(client::ZkClient& client, std::string label);
+    // Lets go of an attached client (no-op otherwise); later commands print "Not connected".
+    void detach();
+    bool attached() const { return m_attached; }
 
     // Runs one command line, records it in the history (like zkCli, blank lines are not
     // recorded) and returns its status.
@@ -104,7 +117,20 @@ private:
     CliSink m_sink;
     ShellOptions m_options;
     std::string m_server;
-    std::unique_ptr<client::ZkClient> m_client;
+    void dropClient();
+
+    std::unique_ptr<client::ZkClient> m_ownedClient;
+    client::ZkClient* m_client = nullptr; // m_ownedClient's, or the attached one.
+    bool m_attached = false;
+    // Watches set through an attached client outlive neither the shell nor the attachment:
+    // the relay forwards to the shell until dropClient() or the destructor clears it.
+    struct WatchRelay
+    {
+        std::mutex mutex;
+        CliShell* shell = nullptr;
+    };
+    std::shared_ptr<WatchRelay> m_relay;
+    client::WatcherPtr m_attachedWatcher;
     std::unique_ptr<client::SyncClient> m_sync;
     std::map<int, std::string> m_history;
     int m_commandCount = 0;

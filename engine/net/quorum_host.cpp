@@ -647,6 +647,7 @@ std::string QuorumHost::onFourLetterWord(const std::string& word)
 {
     FourLetterContext ctx;
     ctx.core = m_peer->server();
+    ctx.coreConfig = &m_peer->config().server;
     ctx.serving = m_peer->serving();
     switch (m_peer->state()) {
     case ServerState::Leading:

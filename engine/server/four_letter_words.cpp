@@ -120,7 +120,9 @@ std::string statText(const FourLetterContext& ctx, bool withClients)
 
 std::string confText(const FourLetterContext& ctx)
 {
-    const ServerCoreConfig& config = ctx.core->config();
+    if (ctx.core == nullptr && ctx.coreConfig == nullptr)
+        return "This ZooKeeper instance is not currently serving requests\n";
+    const ServerCoreConfig& config = ctx.core ? ctx.core->config() : *ctx.coreConfig;
     return fmt::format("clientPort={}\n"
                        "clientPortAddress={}\n"
                        "secureClientPort=-1\n"

@@ -45,6 +45,9 @@ struct ConnectionStats
 struct FourLetterContext
 {
     const ServerCore* core = nullptr;
+    // The configuration conf reports when there is no core (a quorum member before it serves:
+    // conf answers then too, as Apache's does).
+    const ServerCoreConfig* coreConfig = nullptr;
     std::string mode = "standalone"; // standalone | leader | follower | observer | read-only
     bool serving = true;
     bool readOnly = false;

@@ -108,6 +108,55 @@ private slots:
         QCOMPARE(m_out, std::string("Not connected\n"));
         QVERIFY(shell.prompt().find("(CLOSED)") != std::string::npos);
     }
+
+    void attachedShell()
+    {
+        // A shell attached to someone else's client runs on that session, prints its own
+        // watches, and never closes the session: not on close, quit or its destruction.
+        static zk::testing::EmbeddedServer embedded;
+        QVERIFY2(!embedded.address().empty(), "the embedded server did not start");
+        zk::client::ClientOptions options;
+        options.connectString = embedded.address();
+        zk::client::ZkClient owner(options);
+        zk::client::SyncClient sync(owner);
+        QCOMPARE(sync.waitConnected(std::chrono::seconds(10)), zk::client::SessionState::Connected);
+        const std::string root = "/zoolab-cli-attached";
+        clear();
+        {
+            CliShell shell(sink());
+            shell.attach(owner, embedded.address());
+            QVERIFY(shell.attached());
+            QVERIFY(shell.prompt().find("(CONNECTED)") != std::string::npos);
+            QCOMPARE(shell.execute("create -e " + root + " x"), CliStatus::Ok);
+            const auto stat = sync.exists(root);
+            QVERIFY(stat.ok());
+            QCOMPARE(stat.value.ephemeralOwner, std::int64_t(owner.sessionId()));
+            clear();
+            shell.execute("get -w " + root);
+            sync.setData(root, zk::Bytes{'y'}, -1);
+            QTRY_VERIFY(m_out.find("type:NodeDataChanged path:" + root) != std::string::npos);
+            // Watches set through the shell stay pending after it is gone; they must not
+            // reach it then.
+            shell.execute("get -w " + root);
+            clear();
+            QCOMPARE(shell.execute("close"), CliStatus::Ok);
+            QVERIFY(m_out.find("stays open") != std::string::npos);
+            QCOMPARE(owner.state(), zk::client::SessionState::Connected);
+            QCOMPARE(shell.execute("ls /"), CliStatus::Error);
+        }
+        sync.setData(root, zk::Bytes{'z'}, -1); // fires the watch the shell left behind
+        QTest::qWait(200);
+        QCOMPARE(owner.state(), zk::client::SessionState::Connected);
+        QVERIFY(sync.exists(root).ok());
+        {
+            CliShell shell(sink());
+            shell.attach(owner, embedded.address());
+            QCOMPARE(shell.execute("quit"), CliStatus::Ok);
+            QVERIFY(!shell.attached());
+        }
+        QCOMPARE(owner.state(), zk::client::SessionState::Connected);
+        QVERIFY(sync.deleteNode(root, -1).ok());
+    }
 };
 
 QTEST_APPLESS_MAIN(CliLiveTest)

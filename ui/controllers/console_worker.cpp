@@ -7,8 +7,21 @@ namespace zoolab {
 ConsoleWorker::ConsoleWorker(QString connectString, QString digestCredentials, QObject* parent)
     : QObject(parent), m_inbox(GuiInbox::create(this))
 {
-    m_thread = std::thread(&ConsoleWorker::run, this, connectString.toStdString(),
-                           digestCredentials.toStdString());
+    Target target;
+    target.connectString = connectString.toStdString();
+    target.credentials = digestCredentials.toStdString();
+    m_thread = std::thread(&ConsoleWorker::run, this, std::move(target));
+}
+
+ConsoleWorker::ConsoleWorker(std::shared_ptr<zk::client::ZkClient> client, QString label,
+                             QObject* parent)
+    : QObject(parent), m_inbox(GuiInbox::create(this))
+{
+    Target target;
+    target.connectString = label.toStdString();
+    target.attached = true;
+    target.client = std::move(client);
+    m_thread = std::thread(&ConsoleWorker::run, this, std::move(target));
 }
 
 ConsoleWorker::~ConsoleWorker()
@@ -37,20 +50,30 @@ bool ConsoleWorker::enqueue(Job job)
 
 bool ConsoleWorker::submit(const QString& line)
 {
-    return enqueue({Job::Kind::Command, line.toStdString()});
+    return enqueue({Job::Kind::Command, line.toStdString(), {}});
 }
 
 void ConsoleWorker::complete(const QString& line)
 {
-    enqueue({Job::Kind::Completion, line.toStdString()});
+    enqueue({Job::Kind::Completion, line.toStdString(), {}});
 }
 
 void ConsoleWorker::reconnect()
 {
-    enqueue({Job::Kind::Reconnect, {}});
+    enqueue({Job::Kind::Reconnect, {}, {}});
 }
 
-void ConsoleWorker::run(std::string connectString, std::string credentials)
+void ConsoleWorker::attach(std::shared_ptr<zk::client::ZkClient> client)
+{
+    enqueue({Job::Kind::Attach, {}, std::move(client)});
+}
+
+void ConsoleWorker::refresh()
+{
+    enqueue({Job::Kind::Refresh, {}, {}});
+}
+
+void ConsoleWorker::run(Target target)
 {
     auto inbox = m_inbox;
     auto emitText = [inbox, this](std::string_view text, bool error) {
@@ -60,6 +83,8 @@ void ConsoleWorker::run(std::string connectString, std::string credentials)
     };
     zk::cli::CliSink sink{[emitText](std::string_view text) { emitText(text, false); },
                           [emitText](std::string_view text) { emitText(text, true); }};
+    // Declared before the shell, so the shell lets go of the client before it is released.
+    std::shared_ptr<zk::client::ZkClient> current;
     zk::cli::CliShell shell(sink);
     auto sendPrompt = [&] {
         inbox->post([this, prompt = QString::fromStdString(shell.prompt())] {
@@ -71,9 +96,17 @@ void ConsoleWorker::run(std::string connectString, std::string credentials)
         inbox->post([this, id] { emit sessionChanged(id); });
     };
     auto connectShell = [&] {
-        shell.connect(connectString);
-        if (!credentials.empty())
-            shell.execute("addauth digest " + credentials);
+        if (target.attached) {
+            current = target.client;
+            if (current)
+                shell.attach(*current, target.connectString);
+            else
+                shell.detach();
+            return;
+        }
+        shell.connect(target.connectString);
+        if (!target.credentials.empty())
+            shell.execute("addauth digest " + target.credentials);
     };
     connectShell();
     sendPrompt();
@@ -88,7 +121,14 @@ void ConsoleWorker::run(std::string connectString, std::string credentials)
             job = std::move(m_jobs.front());
             m_jobs.pop_front();
         }
-        if (job.kind == Job::Kind::Reconnect) {
+        if (job.kind == Job::Kind::Refresh) {
+            sendPrompt();
+            sendSession();
+            continue;
+        }
+        if (job.kind == Job::Kind::Attach)
+            target.client = std::move(job.client);
+        if (job.kind == Job::Kind::Reconnect || job.kind == Job::Kind::Attach) {
             connectShell();
             sendPrompt();
             sendSession();
@@ -106,7 +146,10 @@ void ConsoleWorker::run(std::string connectString, std::string credentials)
         inbox->post([this] { emit busyChanged(true); });
         shell.execute(job.line);
         if (shell.quitRequested()) {
-            emitText("The console session is closed; type connect host:port to open another.\n",
+            emitText(target.attached ? "The console let go of the tab's session (it stays open); "
+                                       "type connect host:port to open a session of its own.\n"
+                                     : "The console session is closed; type connect host:port "
+                                       "to open another.\n",
                      true);
         }
         sendPrompt();

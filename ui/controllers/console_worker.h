@@ -7,8 +7,14 @@
 // runs on the worker thread only. The queue is bounded (maxQueued); excess lines are refused.
 // Ownership: owns the thread; the destructor stops it after the running command finishes
 // (joins), and late output is dropped by the inbox.
+//
+// Two kinds: a console with a session of its own (connect string and credentials), or one
+// attached to a client someone else owns (a tab's), which it keeps alive while a command runs
+// on it but never closes.
 
 #include "bridge/gui_inbox.h"
+
+#include "client/zk_client.h"
 
 #include <QObject>
 #include <QStringList>
@@ -29,7 +35,16 @@ public:
     // Connects the shell to connectString; digest credentials (user:password) are added
     // with addauth when given.
     ConsoleWorker(QString connectString, QString digestCredentials, QObject* parent = nullptr);
+    // Runs the commands on `client` (may be null: "Not connected" until attach()); label names
+    // it in the prompt.
+    ConsoleWorker(std::shared_ptr<zk::client::ZkClient> client, QString label,
+                  QObject* parent = nullptr);
     ~ConsoleWorker() override;
+
+    // Moves an attached console to another client (the tab opened a new session).
+    void attach(std::shared_ptr<zk::client::ZkClient> client);
+    // Sends the prompt and session id again (the shared session changed state).
+    void refresh();
 
     bool submit(const QString& line);
     void complete(const QString& line);
@@ -53,13 +68,23 @@ private:
         {
             Command,
             Completion,
-            Reconnect
+            Reconnect,
+            Attach,
+            Refresh
         };
         Kind kind = Kind::Command;
         std::string line;
+        std::shared_ptr<zk::client::ZkClient> client;
+    };
+    struct Target
+    {
+        std::string connectString;
+        std::string credentials;
+        bool attached = false;
+        std::shared_ptr<zk::client::ZkClient> client;
     };
     bool enqueue(Job job);
-    void run(std::string connectString, std::string credentials);
+    void run(Target target);
 
     std::shared_ptr<GuiInbox> m_inbox;
     std::mutex m_mutex;

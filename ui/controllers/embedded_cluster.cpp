@@ -1,5 +1,7 @@
 #include "controllers/embedded_cluster.h"
 
+#include "controllers/standalone_migration.h"
+
 #include <fmt/format.h>
 
 #include <cstdlib>
@@ -96,6 +98,16 @@ std::error_code EmbeddedCluster::start()
     if (m_baseDir.empty() || (!std::filesystem::create_directories(m_baseDir, ec) && ec)) {
         m_lastError = fmt::format("cannot create the data folder {}", m_baseDir.string());
         return std::make_error_code(std::errc::io_error);
+    }
+    if (!m_temporaryDir) {
+        std::string note;
+        const auto migration = migrateStandaloneData(m_baseDir, m_options.nodeCount, note);
+        if (migration == MigrationResult::Failed) {
+            m_lastError = note;
+            return std::make_error_code(std::errc::io_error);
+        }
+        if (migration == MigrationResult::Migrated)
+            m_migrationNote = note;
     }
     ensembleOptions.baseDir = m_baseDir;
     ensembleOptions.tickTimeMs = m_options.tickTimeMs;

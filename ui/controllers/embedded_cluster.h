@@ -63,6 +63,9 @@ public:
     // recovered or created.
     std::error_code start();
     const std::string& lastError() const { return m_lastError; }
+    // Set when start() copied an earlier studio's standalone data into the nodes' dataDirs
+    // (see standalone_migration.h): a sentence for the user.
+    const std::string& migrationNote() const { return m_migrationNote; }
     void stop();
     bool running() const { return m_ensemble != nullptr; }
 
@@ -102,6 +105,7 @@ private:
     std::filesystem::path m_baseDir;
     bool m_temporaryDir = false;
     std::string m_lastError;
+    std::string m_migrationNote;
 };
 
 } // namespace zoolab

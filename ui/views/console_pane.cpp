@@ -68,19 +68,39 @@ ConsolePane::ConsolePane(ZkSession* session, QWidget* parent)
     m_tabSession = session;
     m_header->show();
     connect(session, &ZkSession::reopened, this, [this] {
-        if (m_worker) {
-            append(QStringLiteral("The tab opened a new session; the console reconnects too.\n"),
+        if (m_worker)
+            append(QStringLiteral("The tab opened a new session; the console uses it too.\n"),
                    false);
-            m_worker->reconnect();
-        }
+        followTabSession();
     });
-    connect(session, &ZkSession::stateChanged, this, &ConsolePane::updateHeader);
+    connect(session, &ZkSession::stateChanged, this, [this] {
+        followTabSession();
+        updateHeader();
+    });
     updateHeader();
+}
+
+void ConsolePane::followTabSession()
+{
+    if (!m_worker || !m_tabSession)
+        return;
+    auto client = m_tabSession->client();
+    if (client.get() == m_attachedClient) {
+        m_worker->refresh(); // same session, new state: the prompt says CONNECTED now
+        return;
+    }
+    m_attachedClient = client.get();
+    m_worker->attach(std::move(client));
 }
 
 QString ConsolePane::headerText() const
 {
     return m_header->text();
+}
+
+QString ConsolePane::promptText() const
+{
+    return m_prompt->text();
 }
 
 void ConsolePane::updateHeader()
@@ -89,19 +109,32 @@ void ConsolePane::updateHeader()
         return;
     const auto client = m_tabSession->client();
     const quint64 tabId = client ? quint64(client->sessionId()) : 0;
-    const QString mine = m_sessionId ? QStringLiteral("0x%1").arg(m_sessionId, 0, 16)
-                                     : QStringLiteral("not connected yet");
-    m_header->setText(QStringLiteral("zkCli · console session %1 (the tree's session is 0x%2; "
-                                     "ephemeral nodes belong to the session that made them)")
-                          .arg(mine)
-                          .arg(tabId, 0, 16));
+    if (m_sessionId != 0 && m_sessionId != tabId) {
+        // The user typed connect: the console has a session of its own now.
+        m_header->setText(QStringLiteral("zkCli · console session 0x%1, its own (the tree's "
+                                         "session is 0x%2)")
+                              .arg(m_sessionId, 0, 16)
+                              .arg(tabId, 0, 16));
+        return;
+    }
+    m_header->setText(tabId ? QStringLiteral("zkCli · on the tree's session 0x%1 (ephemeral "
+                                             "nodes made here belong to this tab)")
+                                  .arg(tabId, 0, 16)
+                            : QStringLiteral("zkCli · on the tree's session (not connected "
+                                             "yet)"));
 }
 
 void ConsolePane::ensureWorker()
 {
     if (m_worker)
         return;
-    m_worker = new ConsoleWorker(m_connectString, m_credentials, this);
+    if (m_tabSession) {
+        auto client = m_tabSession->client();
+        m_attachedClient = client.get();
+        m_worker = new ConsoleWorker(std::move(client), m_connectString, this);
+    } else {
+        m_worker = new ConsoleWorker(m_connectString, m_credentials, this);
+    }
     connect(m_worker, &ConsoleWorker::sessionChanged, this, [this](quint64 id) {
         m_sessionId = id;
         updateHeader();

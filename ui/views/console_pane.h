@@ -3,15 +3,11 @@
 // history (Up/Down) and completion (Tab). The worker, and so its session, starts on first use
 // (the first command or the first time the pane is shown), not with the tab.
 //
-// Why the console has a session of its own instead of the tab's: it runs zkCli's interpreter
-// (zk::cli::CliShell in engine/cli), which creates and owns its ZkClient inside
-// CliShell::connect() and offers no way to run on a client it did not create; its watch
-// output also hangs on that client's default watcher, set when the client is constructed.
-// Sharing needs a CliShell that can attach to an existing client (an engine change, left to
-// the engine's owners). Until then the console connects to the tab's connect string with the
-// tab's credentials, follows the tab when it opens a new session (Reconnect), and says in its
-// header which session is its own, so an ephemeral node created here is not mistaken for one
-// of the tree's.
+// A console of a connection tab runs on the tab's own session (CliShell::attach): nodes it
+// creates belong to the tab's session, it uses the tab's credentials, and closing the console
+// (or typing close/quit in it) leaves the tab's session open. When the tab opens a new
+// session, the console moves to it. A console made from a connect string has a session of its
+// own.
 //
 // Thread: GUI thread. Ownership: owns its ConsoleWorker (child QObject); a tab's session must
 // outlive the pane.
@@ -41,9 +37,10 @@ public:
     QPlainTextEdit* output() const { return m_output; }
     QLineEdit* input() const { return m_input; }
     const QStringList& history() const { return m_history; }
-    // The console's own session id (0 before it connected).
+    // The session the console runs on (0 before it has one): the tab's for a tab's console.
     quint64 sessionId() const { return m_sessionId; }
     QString headerText() const;
+    QString promptText() const;
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -54,10 +51,12 @@ private:
     void append(const QString& text, bool error);
     void onCompletions(const QString& line, const QStringList& candidates);
     void updateHeader();
+    void followTabSession();
 
     QString m_connectString;
     QString m_credentials;
     ZkSession* m_tabSession = nullptr;
+    const void* m_attachedClient = nullptr; // The tab client the worker was last given.
     quint64 m_sessionId = 0;
     ConsoleWorker* m_worker = nullptr;
     QLabel* m_header = nullptr;

@@ -1,10 +1,13 @@
 #include "views/main_window.h"
 
 #include "controllers/edit_history.h"
+#include "controllers/port_offer.h"
 #include "models/znode_icons.h"
 #include "views/cluster_view.h"
 #include "views/connect_dialog.h"
 #include "views/connection_tab.h"
+#include "views/ports_in_use_dialog.h"
+#include "views/remote_cluster_view.h"
 
 #include <filesystem>
 
@@ -255,6 +258,15 @@ void MainWindow::buildClusterTab()
 
 void MainWindow::showClusterTab()
 {
+    // Without an embedded ensemble, the cluster worth showing is the first remote one.
+    if (!m_cluster) {
+        for (int i = 0; i < m_tabs->count(); ++i) {
+            if (qobject_cast<RemoteClusterView*>(m_tabs->widget(i))) {
+                m_tabs->setCurrentIndex(i);
+                return;
+            }
+        }
+    }
     m_tabs->setCurrentWidget(m_clusterView);
 }
 
@@ -299,65 +311,32 @@ void MainWindow::startEmbedded()
 {
     std::uint16_t port = m_options.embeddedPort;
     const std::string host = "127.0.0.1";
-    const int count = EmbeddedCluster::Options().nodeCount;
-    const auto taken =
-        port == 0 ? std::vector<std::uint16_t>{} : EmbeddedCluster::portsInUse(host, port, count);
-    if (!taken.empty()) {
-        const auto free = EmbeddedCluster::findFreePorts(std::uint16_t(port + count), count);
-        QStringList takenText;
-        for (std::uint16_t p : taken)
-            takenText << QString::number(p);
-        const QString problem =
-            QStringLiteral("%1 %2 on 127.0.0.1 %3 already in use (another ZooKeeper server?)")
-                .arg(taken.size() == 1 ? QStringLiteral("Port") : QStringLiteral("Ports"),
-                     takenText.join(QStringLiteral(", ")),
-                     taken.size() == 1 ? QStringLiteral("is") : QStringLiteral("are"));
-        const QString range =
-            free ? QStringLiteral("%1–%2").arg(*free).arg(*free + count - 1) : QString();
-        QStringList thereHosts;
-        for (std::uint16_t p : taken)
-            thereHosts << QStringLiteral("127.0.0.1:%1").arg(p);
-        const QString there = thereHosts.join(QLatin1Char(','));
-        enum class Choice
-        {
-            FreePorts,
-            ConnectThere,
-            None
-        } choice = Choice::FreePorts;
+    const PortOffer offer =
+        makePortOffer(QString::fromStdString(host), port, EmbeddedCluster::Options().nodeCount);
+    if (offer.needed()) {
+        auto choice = PortsInUseDialog::Choice::FreePorts;
         if (m_options.interactive) {
-            QMessageBox box(QMessageBox::Question, QStringLiteral("Ports in use"),
-                            problem + QStringLiteral(". The embedded ensemble needs %1 client "
-                                                     "ports in a row from %2.")
-                                          .arg(count)
-                                          .arg(port),
-                            QMessageBox::NoButton, this);
-            QPushButton* useFree = nullptr;
-            if (free)
-                useFree = box.addButton(QStringLiteral("Start embedded on ports %1").arg(range),
-                                        QMessageBox::AcceptRole);
-            QPushButton* connectThere =
-                box.addButton(QStringLiteral("Connect to %1").arg(there), QMessageBox::ActionRole);
-            box.addButton(QStringLiteral("No embedded cluster"), QMessageBox::RejectRole);
+            PortsInUseDialog box(offer, this);
             box.exec();
-            choice = box.clickedButton() == useFree        ? Choice::FreePorts
-                     : box.clickedButton() == connectThere ? Choice::ConnectThere
-                                                           : Choice::None;
+            choice = box.choice();
         }
-        if (choice == Choice::ConnectThere) {
+        const QString problem = offer.problem();
+        if (choice == PortsInUseDialog::Choice::ConnectThere) {
             m_embeddedNote = problem + QStringLiteral("; connected to it instead");
             ConnectionSpec spec;
-            spec.connectString = there;
+            spec.connectString = offer.takenConnectString();
             openConnection(spec);
             return;
         }
-        if (choice == Choice::None || !free) {
+        if (choice == PortsInUseDialog::Choice::None || !offer.freeBase) {
             m_embeddedNote = problem;
             return;
         }
         m_embeddedNote =
-            problem + QStringLiteral("; the embedded ensemble uses ports %1 instead").arg(range);
+            problem +
+            QStringLiteral("; the embedded ensemble uses ports %1 instead").arg(offer.freeRange());
         statusBar()->showMessage(m_embeddedNote, 15000);
-        port = *free;
+        port = *offer.freeBase;
     }
     EmbeddedCluster::Options options;
     options.host = host;
@@ -380,6 +359,10 @@ void MainWindow::startEmbedded()
                 QStringLiteral("The embedded ensemble did not start: %1.").arg(m_embeddedNote));
         return;
     }
+    if (!m_cluster->migrationNote().empty())
+        statusBar()->showMessage(
+            QStringLiteral("Upgrade: %1.").arg(QString::fromStdString(m_cluster->migrationNote())),
+            30000);
     ConnectionSpec spec;
     spec.connectString = QString::fromStdString(m_cluster->connectString());
     spec.embedded = true;
@@ -400,6 +383,8 @@ ConnectionTab* MainWindow::openConnection(const ConnectionSpec& spec)
         rebuildRecentMenu();
     }
     const int index = m_tabs->addTab(tab, stateIcon(SessionState::Connecting), tab->title());
+    if (!spec.embedded)
+        addRemoteClusterTab(tab, spec.connectString);
     tab->restoreLayout(layoutKey);
     tab->setConsoleVisible(m_consoleAction->isChecked());
     m_tabs->setCurrentIndex(index);
@@ -486,8 +471,25 @@ bool MainWindow::wipeAndRestartEmbedded(QString* error)
     return true;
 }
 
+void MainWindow::addRemoteClusterTab(ConnectionTab* tab, const QString& connectString)
+{
+    // Roles and votes of an ensemble the studio does not run, beside its connection tab.
+    auto* view = new RemoteClusterView(m_tabs);
+    if (!view->start(connectString).isEmpty()) {
+        delete view;
+        return;
+    }
+    m_tabs->addTab(view, QStringLiteral("Cluster · %1").arg(tab->title()));
+    connect(tab, &QObject::destroyed, view, &QObject::deleteLater);
+}
+
 void MainWindow::closeTab(int index)
 {
+    if (auto* remote = qobject_cast<RemoteClusterView*>(m_tabs->widget(index))) {
+        m_tabs->removeTab(index);
+        delete remote;
+        return;
+    }
     auto* tab = qobject_cast<ConnectionTab*>(m_tabs->widget(index));
     if (!tab)
         return;

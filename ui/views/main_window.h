@@ -71,6 +71,7 @@ private:
     void updateUndo();
     void rebuildRecentMenu();
     void closeTab(int index);
+    void addRemoteClusterTab(ConnectionTab* tab, const QString& connectString);
 
     Options m_options;
     std::unique_ptr<EmbeddedCluster> m_cluster;

@@ -4,8 +4,7 @@
 #   idle RSS; RSS after 100,000 znodes of 100 bytes;
 #   zoolab-bench writes, reads and a single synchronous client against each server.
 # Usage: compare-standalone.sh [BUILD_DIR]   (env: DURATION seconds per bench, default 10;
-#        FSYNC=yes|no, default no: the standalone engine has no txn log yet, so Apache runs
-#        with forceSync=no to compare like with like)
+#        FSYNC=yes|no, default yes: forceSync on both servers, as zoo.cfg defaults)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -15,7 +14,7 @@ source "$repo/tests/integration/lib.sh"
 server=$build/app/zoolab-server/zoolab-server
 bench=$build/app/zoolab-bench/zoolab-bench
 duration=${DURATION:-10}
-fsync=${FSYNC:-no}
+fsync=${FSYNC:-yes}
 work=$(mktemp -d /tmp/zoolab-compare.XXXXXX)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }

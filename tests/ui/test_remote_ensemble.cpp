@@ -162,7 +162,9 @@ void RemoteEnsembleTest::rolesFromSrvrAndMntr()
         QCOMPARE(node->clientPort, cluster.ensemble()->clientPort(sid));
         QVERIFY(node->status->znodes > 0);
     }
-    QVERIFY2(remote->explanation().isEmpty(), qPrintable(remote->explanation()));
+    // A poll that timed out on a loaded machine explains itself until the next one answers.
+    QTRY_VERIFY2_WITH_TIMEOUT(remote->explanation().isEmpty(), qPrintable(remote->explanation()),
+                              10000);
     QVERIFY(!view.explanation()->isVisible());
 
     // A server killed there shows as down here.

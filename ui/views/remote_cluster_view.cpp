@@ -28,6 +28,10 @@ QTableView* makeTable(QAbstractItemModel* model, QWidget* parent)
     table->setWordWrap(false);
     table->horizontalHeader()->setStretchLastSection(true);
     table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 8);
+    // Columns at least as wide as their titles, before any row arrives and after a reset.
+    table->resizeColumnsToContents();
+    QObject::connect(model, &QAbstractItemModel::modelReset, table,
+                     [table] { table->resizeColumnsToContents(); });
     return table;
 }
 

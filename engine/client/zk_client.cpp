@@ -246,6 +246,8 @@ private:
         m_readDeadline = Clock::now() + timeout;
         if (!m_readWaiting)
             waitForReadDeadline();
+        else if (m_readDeadline < m_readTimer.expiry())
+            m_readTimer.cancel(); // the wait ends now and starts again for the earlier deadline
     }
 
     void disarmReadTimer()

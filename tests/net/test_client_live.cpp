@@ -8,8 +8,10 @@
 
 #include <boost/asio.hpp>
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <thread>
 
 using namespace zk::client;
 using namespace std::chrono_literals;
@@ -285,6 +287,48 @@ private slots:
         SyncClient sync(*client);
         QCOMPARE(sync.waitConnected(10s), SessionState::Expired);
         QCOMPARE(sync.getData("/").error, zk::ZError::SessionExpired);
+    }
+
+    // A server that accepts and never answers the handshake: the read deadline closes each
+    // attempt, and the client tries again rather than hang on the first connection.
+    void silentServerIsGivenUpOnAndRetried()
+    {
+        boost::asio::io_context io;
+        boost::asio::ip::tcp::acceptor silent(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+        std::vector<boost::asio::ip::tcp::socket> accepted;
+        std::atomic<int> accepts{0};
+        std::atomic<bool> stop{false};
+        std::thread server([&] {
+            silent.non_blocking(true);
+            while (!stop) {
+                boost::system::error_code ec;
+                auto socket = silent.accept(ec);
+                if (!ec) {
+                    ++accepts;
+                    accepted.push_back(std::move(socket)); // held open, never answered
+                } else {
+                    std::this_thread::sleep_for(10ms);
+                }
+            }
+        });
+        ClientOptions options;
+        options.connectString = "127.0.0.1:" + std::to_string(silent.local_endpoint().port());
+        options.sessionTimeoutMs = 1500; // handshake deadline: 1 s after each connect
+        const auto started = std::chrono::steady_clock::now();
+        {
+            ZkClient client(options);
+            while (accepts < 3 && std::chrono::steady_clock::now() - started < 15s)
+                std::this_thread::sleep_for(20ms);
+            QVERIFY(client.state() != SessionState::Connected);
+        }
+        const auto took = std::chrono::steady_clock::now() - started;
+        stop = true;
+        server.join();
+        QVERIFY2(accepts >= 3, qPrintable(QString::number(accepts.load())));
+        // Two handshake deadlines of 1 s plus back-off, far from the 15 s bound.
+        QVERIFY2(took < 8s,
+                 qPrintable(QString::number(
+                     std::chrono::duration_cast<std::chrono::milliseconds>(took).count())));
     }
 
     void closeEndsSession()

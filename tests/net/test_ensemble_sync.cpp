@@ -2,6 +2,7 @@
 // than the leader's committed log holds (zookeeper.commitLogCount): the leader reads them
 // from its own txn log and sends a DIFF while they stay under zookeeper.snapshotSizeFactor
 // of the database, and a SNAP otherwise. Either way the follower ends with the whole tree.
+#include "../support/ensemble_waits.h"
 #include "client/sync_client.h"
 #include "cluster/ensemble.h"
 
@@ -13,6 +14,8 @@
 #include <thread>
 
 using namespace zk;
+using zk::testing::waitForLeader;
+using zk::testing::waitServing;
 using namespace zk::client;
 using namespace std::chrono_literals;
 
@@ -56,29 +59,6 @@ private:
     mutable std::mutex m_mutex;
     std::vector<SyncSeen> m_syncs;
 };
-
-std::optional<Sid> waitForLeader(const Ensemble& ensemble, std::chrono::milliseconds timeout)
-{
-    const auto until = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < until) {
-        if (auto leader = ensemble.servingLeader())
-            return leader;
-        std::this_thread::sleep_for(20ms);
-    }
-    return std::nullopt;
-}
-
-bool waitServing(const Ensemble& ensemble, Sid sid, std::chrono::milliseconds timeout)
-{
-    const auto until = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < until) {
-        auto status = ensemble.status(sid);
-        if (status && status->serving)
-            return true;
-        std::this_thread::sleep_for(20ms);
-    }
-    return false;
-}
 
 // Creates /d/<prefix><i> for i in [0, count) through `port`; the number created.
 int createMany(std::uint16_t port, const std::string& prefix, int count)

@@ -3,6 +3,7 @@
 // a cut leader->follower link (one direction only) makes the follower lose its leader and
 // go LOOKING; held delivery stops an election until messages are stepped, one at a time and
 // oldest first.
+#include "../support/ensemble_waits.h"
 #include "client/sync_client.h"
 #include "cluster/ensemble.h"
 
@@ -15,6 +16,7 @@
 #include <thread>
 
 using namespace zk;
+using zk::testing::waitForLeader;
 using namespace zk::client;
 using namespace std::chrono_literals;
 
@@ -31,17 +33,6 @@ EnsembleOptions shapingOptions(const QString& dir)
     options.syncLimit = 5; // a follower that hears nothing for 1 s loses its leader
     options.forceSync = false;
     return options;
-}
-
-std::optional<Sid> waitForLeader(const Ensemble& ensemble, std::chrono::milliseconds timeout)
-{
-    const auto until = Clock::now() + timeout;
-    while (Clock::now() < until) {
-        if (auto leader = ensemble.servingLeader())
-            return leader;
-        std::this_thread::sleep_for(10ms);
-    }
-    return std::nullopt;
 }
 
 // Waits until every server serves (the followers synced too).

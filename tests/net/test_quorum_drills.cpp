@@ -7,6 +7,7 @@
 //   - killing the leader elects a new one, the old leader restarted rejoins as a follower,
 //     and every node ends with the same tree;
 //   - an observer forwards writes and reads what was committed, and never counts as a vote.
+#include "../support/ensemble_waits.h"
 #include "client/sync_client.h"
 #include "cluster/ensemble.h"
 
@@ -17,6 +18,7 @@
 #include <thread>
 
 using namespace zk;
+using zk::testing::waitForLeader;
 using namespace zk::client;
 using namespace std::chrono_literals;
 
@@ -32,18 +34,6 @@ EnsembleOptions drillOptions(const QString& dir)
     options.syncLimit = 5;
     options.forceSync = false;
     return options;
-}
-
-// Waits until a quorum serves under one leader; returns it.
-std::optional<Sid> waitForLeader(const Ensemble& ensemble, std::chrono::milliseconds timeout)
-{
-    const auto until = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < until) {
-        if (auto leader = ensemble.servingLeader())
-            return leader;
-        std::this_thread::sleep_for(20ms);
-    }
-    return std::nullopt;
 }
 
 bool waitForNoLeader(const Ensemble& ensemble, Sid sid, std::chrono::milliseconds timeout)

@@ -1,5 +1,7 @@
 #include "net/election_transport.h"
 
+#include "net/listen.h"
+
 #include "core/assert.h"
 
 #include <fmt/format.h>
@@ -140,20 +142,8 @@ ElectionTransport::~ElectionTransport()
 
 std::error_code ElectionTransport::listen()
 {
-    boost::system::error_code ec;
-    const auto address = asio::ip::make_address(m_options.listenHost, ec);
-    if (ec)
-        return ec;
-    const tcp::endpoint endpoint(address, m_options.listenPort);
-    m_acceptor.open(endpoint.protocol(), ec);
-    if (!ec)
-        m_acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-    if (!ec)
-        m_acceptor.bind(endpoint, ec);
-    if (!ec)
-        m_acceptor.listen(asio::socket_base::max_listen_connections, ec);
-    if (ec)
-        return ec;
+    if (auto error = listenOn(m_acceptor, m_options.listenHost, m_options.listenPort))
+        return error;
     m_port = m_acceptor.local_endpoint().port();
     accept();
     return {};

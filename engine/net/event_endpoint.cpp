@@ -1,5 +1,7 @@
 #include "net/event_endpoint.h"
 
+#include "net/listen.h"
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -176,20 +178,8 @@ EventEndpoint::~EventEndpoint()
 
 std::error_code EventEndpoint::start()
 {
-    boost::system::error_code ec;
-    const auto address = asio::ip::make_address(m_address, ec);
-    if (ec)
-        return ec;
-    const tcp::endpoint endpoint(address, m_port);
-    m_acceptor.open(endpoint.protocol(), ec);
-    if (!ec)
-        m_acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-    if (!ec)
-        m_acceptor.bind(endpoint, ec);
-    if (!ec)
-        m_acceptor.listen(asio::socket_base::max_listen_connections, ec);
-    if (ec)
-        return ec;
+    if (auto error = listenOn(m_acceptor, m_address, m_port))
+        return error;
     m_port = m_acceptor.local_endpoint().port();
     asio::co_spawn(m_io, acceptLoop(), asio::detached);
     m_thread = std::thread([this] { m_io.run(); });

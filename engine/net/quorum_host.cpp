@@ -1,5 +1,6 @@
 #include "net/quorum_host.h"
 
+#include "net/listen.h"
 #include "net/quorum_channel.h"
 #include "storage/log_history.h"
 #include "storage/log_truncate.h"
@@ -29,24 +30,6 @@ std::int64_t steadyUs()
 
 constexpr std::int32_t kMaxQuorumPacketBytes = 64 * 1024 * 1024;
 constexpr auto kLeaderConnectPatience = std::chrono::milliseconds(2000);
-
-std::error_code listenOn(tcp::acceptor& acceptor, const std::string& host, std::uint16_t port)
-{
-    boost::system::error_code ec;
-    const auto address = asio::ip::make_address(host, ec);
-    if (ec)
-        return ec;
-    const tcp::endpoint endpoint(address, port);
-    acceptor.open(endpoint.protocol(), ec);
-    if (ec)
-        return ec;
-    acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-    acceptor.bind(endpoint, ec);
-    if (ec)
-        return ec;
-    acceptor.listen(asio::socket_base::max_listen_connections, ec);
-    return ec;
-}
 
 // server.N lines may name hosts ("localhost", "zk1"): resolve them once, at start-up, as
 // QuorumPeer.QuorumServer does; an address stays as it is.

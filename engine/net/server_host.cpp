@@ -1,6 +1,7 @@
 #include "net/server_host.h"
 
 #include "net/client_connection.h"
+#include "net/listen.h"
 
 #include <spdlog/spdlog.h>
 
@@ -71,20 +72,7 @@ ServerHost::~ServerHost()
 
 std::error_code ServerHost::start()
 {
-    boost::system::error_code ec;
-    const auto address = asio::ip::make_address(m_options.clientAddress, ec);
-    if (ec)
-        return ec;
-    const tcp::endpoint endpoint(address, m_options.clientPort);
-    m_acceptor.open(endpoint.protocol(), ec);
-    if (ec)
-        return ec;
-    m_acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-    m_acceptor.bind(endpoint, ec);
-    if (ec)
-        return ec;
-    m_acceptor.listen(asio::socket_base::max_listen_connections, ec);
-    if (ec)
+    if (auto ec = listenOn(m_acceptor, m_options.clientAddress, m_options.clientPort))
         return ec;
     m_boundPort = m_acceptor.local_endpoint().port();
     if (m_persister) {
@@ -93,7 +81,8 @@ std::error_code ServerHost::start()
         hooks.snapshotDue = [this] { asio::post(m_io, [this] { onSnapshotDue(); }); };
         hooks.failed = [this](const StorageError& error) { onStorageFailed(error.message()); };
         if (auto error = m_persister->start(std::move(hooks))) {
-            m_acceptor.close(ec);
+            boost::system::error_code ignored;
+            m_acceptor.close(ignored);
             return error.code;
         }
     }

@@ -4,6 +4,7 @@
 #   idle RSS; RSS after 100,000 znodes of 100 bytes;
 #   zoolab-bench writes, reads and a single synchronous client against each server.
 # Usage: compare-standalone.sh [BUILD_DIR]   (env: DURATION seconds per bench, default 10;
+#        ROUNDS per figure, default 3, medians printed;
 #        FSYNC=yes|no, default yes: forceSync on both servers, as zoo.cfg defaults)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -14,6 +15,7 @@ source "$repo/tests/integration/lib.sh"
 server=$build/app/zoolab-server/zoolab-server
 bench=$build/app/zoolab-bench/zoolab-bench
 duration=${DURATION:-10}
+rounds=${ROUNDS:-3}
 fsync=${FSYNC:-yes}
 work=$(mktemp -d /tmp/zoolab-compare.XXXXXX)
 pids=()
@@ -71,24 +73,37 @@ row "RSS with 100k x 100 B znodes (MiB)" "$((zl_full / 1024))" "$((ap_full / 102
     "$(ratio "$zl_full" "$ap_full")"
 
 json_field() { /usr/bin/python3 -c "import json,sys; print(json.loads(sys.stdin.read().splitlines()[-1])['$1'])"; }
-run_bench() { # label port args...
-    local port=$2
-    shift 2
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+run_bench() { # port args...
+    local port=$1
+    shift
     "$bench" -s "127.0.0.1:$port" -d "$duration" --warmup 2 "$@" | tail -1
 }
+# Each figure is the median of ROUNDS runs; the two servers take turns within each round, so
+# that both see the same moments of this shared machine.
+rounds_log=""
 for mode in "writes:--sessions 24 --outstanding 16 --read-ratio 0" \
             "reads:--sessions 24 --outstanding 16 --read-ratio 1" \
             "single sync client writes:--sessions 1 --outstanding 1 --read-ratio 0"; do
     label=${mode%%:*}
-    # shellcheck disable=SC2086
-    zl=$(run_bench zoolab "$zl_port" ${mode#*:})
-    # shellcheck disable=SC2086
-    ap=$(run_bench apache "$ap_port" ${mode#*:})
-    zl_ops=$(json_field opsPerSecond <<<"$zl")
-    ap_ops=$(json_field opsPerSecond <<<"$ap")
-    zl_p99=$(json_field p99Ms <<<"$zl")
-    ap_p99=$(json_field p99Ms <<<"$ap")
-    row "$label ops/s" "$(printf %.0f "$zl_ops")" "$(printf %.0f "$ap_ops")" "$(ratio "$zl_ops" "$ap_ops")"
+    zl_ops_all="" ap_ops_all="" zl_p99_all="" ap_p99_all=""
+    for _ in $(seq "$rounds"); do
+        # shellcheck disable=SC2086
+        zl=$(run_bench "$zl_port" ${mode#*:})
+        # shellcheck disable=SC2086
+        ap=$(run_bench "$ap_port" ${mode#*:})
+        zl_ops_all+=" $(printf %.0f "$(json_field opsPerSecond <<<"$zl")")"
+        ap_ops_all+=" $(printf %.0f "$(json_field opsPerSecond <<<"$ap")")"
+        zl_p99_all+=" $(json_field p99Ms <<<"$zl")"
+        ap_p99_all+=" $(json_field p99Ms <<<"$ap")"
+    done
+    zl_ops=$(median <<<"$zl_ops_all")
+    ap_ops=$(median <<<"$ap_ops_all")
+    zl_p99=$(median <<<"$zl_p99_all")
+    ap_p99=$(median <<<"$ap_p99_all")
+    row "$label ops/s" "$zl_ops" "$ap_ops" "$(ratio "$zl_ops" "$ap_ops")"
     row "$label p99 ms" "$zl_p99" "$ap_p99" "$(ratio "$zl_p99" "$ap_p99")"
+    rounds_log+="$label rounds, ops/s: zoolab$zl_ops_all / apache$ap_ops_all; p99 ms: zoolab$zl_p99_all / apache$ap_p99_all"$'\n'
 done
-echo "fsync: $fsync (forceSync=$fsync on both servers); machine: $(nproc) cores"
+printf '%s' "$rounds_log"
+echo "fsync: $fsync (forceSync=$fsync on both servers); medians of $rounds rounds; machine: $(nproc) cores"

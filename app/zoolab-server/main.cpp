@@ -14,6 +14,7 @@
 #include "storage/inspect.h"
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -29,6 +30,10 @@
 #include <vector>
 
 #include <pthread.h>
+
+#ifdef ZOOLAB_WITH_MIMALLOC
+#include <mimalloc.h>
+#endif
 
 namespace {
 
@@ -89,6 +94,20 @@ int serveUntilStopped(Host& host, const sigset_t& signals, const char* failurePr
 }
 
 // One member of an ensemble (server.N lines): runs until SIGTERM/SIGINT or a storage failure.
+// The malloc this process runs on. The server links mimalloc when it is built without
+// sanitizers: each txn is allocated on the io thread and freed on the storage thread, and
+// glibc's malloc hands such memory back through its slow bins (about a sixth of the io
+// thread's time under write load), where mimalloc's per-page free lists keep it cheap.
+static std::string allocatorName()
+{
+#ifdef ZOOLAB_WITH_MIMALLOC
+    const int version = mi_version();
+    return fmt::format("mimalloc {}.{}.{}", version / 100, version / 10 % 10, version % 10);
+#else
+    return "glibc malloc";
+#endif
+}
+
 static int runQuorumMember(const zk::ServerConfig& config, std::uint64_t seed, sigset_t signals)
 {
     auto options = zk::quorumHostOptionsFrom(config, seed);
@@ -198,6 +217,7 @@ int main(int argc, char** argv)
         logFile = (std::filesystem::path(dir) / "zoolab-server.log").string();
     }
     setUpLogging(logFile, logLevel);
+    spdlog::info("zoolab-server starting; memory allocator: {}", allocatorName());
     for (const auto& warning : config.warnings)
         spdlog::warn("{}", warning.toString());
     // Block the stop signals in every thread; the main thread waits for them below.

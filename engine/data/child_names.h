@@ -1,21 +1,26 @@
 #pragma once
-// The sorted names of a znode's children, kept compact for trees of millions of nodes: the
-// set is allocated with the first child (most znodes are leaves), and each name is a view
-// into the child's own path key in the DataTree, which stays put for as long as the child
-// exists. Only DataTree inserts and erases; everyone else reads.
+// The sorted children of a znode, kept compact for trees of millions of nodes: the map is
+// allocated with the first child (most znodes are leaves), each name is a view into the
+// child's own path key in the DataTree, and each value points at the child's DataNode; both
+// stay put for as long as the child exists (the tree's map never moves its elements). The
+// pointers let walks over the tree (snapshots) go from parent to child without a lookup by
+// path. Only DataTree inserts and erases; everyone else reads.
 
-#include <absl/container/btree_set.h>
+#include <absl/container/btree_map.h>
 
 #include <memory>
 #include <string_view>
 
 namespace zk {
 
+struct DataNode;
+
 class ChildNames
 {
 public:
-    // A B-tree packs a node's many children in about a third of std::set's memory.
-    using Set = absl::btree_set<std::string_view>;
+    // A B-tree packs a node's many children in far less memory than std::map.
+    using Set = absl::btree_map<std::string_view, const DataNode*>;
+    // Iterators yield (name, child) pairs.
     using const_iterator = Set::const_iterator;
     using const_reverse_iterator = Set::const_reverse_iterator;
 
@@ -41,12 +46,13 @@ public:
     // The first name after `name`, for walks that resume between changes of the tree.
     const_iterator upper_bound(std::string_view name) const { return names().upper_bound(name); }
 
-    // name must view memory that outlives its membership (the child's key in the tree).
-    void insert(std::string_view name)
+    // name must view memory that outlives its membership (the child's key in the tree), and
+    // child must stay put as long (the child's value in the tree).
+    void insert(std::string_view name, const DataNode* child)
     {
         if (!m_names)
             m_names = std::make_unique<Set>();
-        m_names->insert(name);
+        m_names->insert_or_assign(name, child);
     }
     void erase(std::string_view name)
     {

@@ -110,9 +110,13 @@ void DataTree::addSpecialNodes()
         node.data.emplace();
         m_nodes.emplace(std::string(path), std::move(node));
     }
-    m_nodes.find(rootPath)->second.children.insert(rawChild(m_nodes.find(procPath)->first));
-    m_nodes.find(procPath)->second.children.insert(rawChild(m_nodes.find(quotaPath)->first));
-    m_nodes.find(procPath)->second.children.insert(rawChild(m_nodes.find(configPath)->first));
+    const auto link = [this](std::string_view parent, std::string_view child) {
+        const auto entry = m_nodes.find(child);
+        m_nodes.find(parent)->second.children.insert(rawChild(entry->first), &entry->second);
+    };
+    link(rootPath, procPath);
+    link(procPath, quotaPath);
+    link(procPath, configPath);
     setAcl(configPath, readAclUnsafe(), -1, nullptr);
     m_dataSize = 0;
     m_digest = 0;
@@ -169,7 +173,11 @@ std::vector<std::string> DataTree::children(std::string_view path) const
     const DataNode* found = node(path);
     if (found == nullptr)
         return {};
-    return {found->children.begin(), found->children.end()};
+    std::vector<std::string> names;
+    names.reserve(found->children.size());
+    for (const auto& [name, child] : found->children)
+        names.emplace_back(name);
+    return names;
 }
 
 std::int32_t DataTree::allChildrenNumber(std::string_view path) const
@@ -177,17 +185,17 @@ std::int32_t DataTree::allChildrenNumber(std::string_view path) const
     if (path == rootPath)
         return static_cast<std::int32_t>(m_nodes.size() - 1);
     // Walks the subtree rather than every node: small subtrees of big trees stay cheap.
+    const DataNode* top = node(path);
+    if (top == nullptr)
+        return 0;
     std::int32_t count = 0;
-    std::vector<std::string> stack{std::string(path)};
+    std::vector<const DataNode*> stack{top};
     while (!stack.empty()) {
-        const std::string current = std::move(stack.back());
+        const DataNode* current = stack.back();
         stack.pop_back();
-        const DataNode* found = node(current);
-        if (found == nullptr)
-            continue;
-        for (const std::string_view child : found->children) {
+        for (const auto& [name, child] : current->children) {
             ++count;
-            stack.push_back(std::string(current).append("/").append(child));
+            stack.push_back(child);
         }
     }
     return count;
@@ -319,7 +327,7 @@ ZError DataTree::createNode(std::string_view path, std::optional<std::vector<std
     const auto [it, inserted] = m_nodes.emplace(std::string(path), std::move(child));
     ZK_ASSERT(inserted);
     // The parent's entry views the child's key, which lives as long as the child.
-    parent->children.insert(rawChild(it->first));
+    parent->children.insert(rawChild(it->first), &it->second);
     m_digest = wrapAdd(m_digest, nodeDigest(parentKey, *parent));
     m_dataSize += nodeSize(path, it->second);
     m_digest = wrapAdd(m_digest, nodeDigest(path, it->second));
@@ -677,8 +685,8 @@ void DataTree::forEachNodePreOrder(
         const std::size_t prefixLength = path == rootPath ? 0 : path.size();
         for (auto it = current->children.rbegin(); it != current->children.rend(); ++it) {
             std::string childPath;
-            childPath.reserve(prefixLength + 1 + it->size());
-            childPath.append(path, 0, prefixLength).append(1, '/').append(*it);
+            childPath.reserve(prefixLength + 1 + it->first.size());
+            childPath.append(path, 0, prefixLength).append(1, '/').append(it->first);
             stack.push_back(std::move(childPath));
         }
     }
@@ -722,7 +730,7 @@ bool DataTree::finishRestore()
         DataNode* parent = findNode(rawParent(path));
         if (parent == nullptr)
             return false;
-        parent->children.insert(rawChild(path));
+        parent->children.insert(rawChild(path), &current);
         indexNode(path, current.stat.ephemeralOwner);
     }
     m_acls.purgeUnused();

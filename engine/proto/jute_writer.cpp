@@ -4,16 +4,24 @@ namespace zk {
 
 void JuteWriter::writeInt(std::int32_t value)
 {
+    // One resize and four stores: replies and snapshots write these by the million, and
+    // push_back per byte checks the capacity four times.
     const auto bits = static_cast<std::uint32_t>(value);
-    for (int shift = 24; shift >= 0; shift -= 8)
-        m_bytes.push_back(static_cast<std::uint8_t>(bits >> shift));
+    const std::size_t at = m_bytes.size();
+    m_bytes.resize(at + 4);
+    std::uint8_t* out = m_bytes.data() + at;
+    for (int i = 0; i < 4; ++i)
+        out[i] = static_cast<std::uint8_t>(bits >> (24 - 8 * i));
 }
 
 void JuteWriter::writeLong(std::int64_t value)
 {
     const auto bits = static_cast<std::uint64_t>(value);
-    for (int shift = 56; shift >= 0; shift -= 8)
-        m_bytes.push_back(static_cast<std::uint8_t>(bits >> shift));
+    const std::size_t at = m_bytes.size();
+    m_bytes.resize(at + 8);
+    std::uint8_t* out = m_bytes.data() + at;
+    for (int i = 0; i < 8; ++i)
+        out[i] = static_cast<std::uint8_t>(bits >> (56 - 8 * i));
 }
 
 void JuteWriter::writeBool(bool value)

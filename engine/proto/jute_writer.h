@@ -39,6 +39,7 @@ public:
     void patchInt(std::size_t offset, std::int32_t value);
 
     std::size_t size() const { return m_bytes.size(); }
+    void reserve(std::size_t bytes) { m_bytes.reserve(bytes); }
     const std::vector<std::uint8_t>& bytes() const { return m_bytes; }
     std::vector<std::uint8_t> take() { return std::move(m_bytes); }
 

@@ -233,8 +233,8 @@ static ZError serveRead(DataTree& tree, const std::vector<Id>& authIds, Connecti
         if (request->watch)
             tree.watches().addWatch(request->path, watcher, WatchKind::Child);
         body.writeInt(static_cast<std::int32_t>(node->children.size()));
-        for (const std::string_view child : node->children)
-            body.writeString(child);
+        for (const auto& [name, child] : node->children)
+            body.writeString(name);
         if (type == OpCode::GetChildren2)
             writeStat(body, tree.statOf(*node));
         return ZError::Ok;

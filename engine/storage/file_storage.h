@@ -21,6 +21,7 @@
 #include "storage/txn_persister.h"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -43,8 +44,11 @@ struct StorageOptions
     std::uint64_t seed = 1;     // seeds the snapshot roll (snapCount/2 + random(snapCount/2))
     int snapRetainCount = 3;    // autopurge.snapRetainCount
     int purgeIntervalHours = 0; // autopurge.purgeInterval; 0 disables
-    std::size_t maxQueuedTxns = 20000;    // bound of the append queue (back pressure)
-    std::size_t snapshotStepNodes = 2000; // nodes serialized per io-thread turn
+    std::size_t maxQueuedTxns = 20000; // bound of the append queue (back pressure)
+    // A snapshot is serialized on the io thread in turns that interleave with requests: each
+    // turn serializes nodes in groups of snapshotStepNodes until snapshotTurnBudget is spent.
+    std::size_t snapshotStepNodes = 64;
+    std::chrono::microseconds snapshotTurnBudget{100};
     bool extendedTypesEnabled = false;
 
     fs::path snapDir() const { return dataDir / kVersionDir; }
@@ -115,6 +119,8 @@ public:
         std::int64_t overlappedSyncs = 0; // run by the storage thread beside the sync thread
         std::int64_t snapshotsWritten = 0;
         std::int64_t snapshotsSkipped = 0; // due while one was still running
+        std::int64_t snapshotTurns = 0;    // io-thread turns spent serializing snapshots
+        std::chrono::microseconds longestSnapshotTurn{0};
         Zxid lastDurable = 0;
     };
 
@@ -163,6 +169,8 @@ private:
     std::mutex m_reportMutex; // orders durable reports from both threads
     Zxid m_reported = 0;
     std::optional<SnapshotBuilder> m_builder; // driver thread only
+    std::int64_t m_builderTurns = 0;          // driver thread only: turns of this snapshot
+    std::chrono::microseconds m_builderLongestTurn{0};
     std::mt19937_64 m_prng;
     std::int64_t m_randRoll = 0;
     std::int64_t m_txnsSinceSnapshot = 0;

@@ -101,9 +101,14 @@ public:
     Zxid zxid() const { return m_image.zxid; }
 
 private:
-    void serializeNode(const DataTree& tree, const std::string& path, const DataNode& node);
+    struct Frame; // a node whose children a step is walking
+    std::vector<Frame> resumeAfter(const DataTree& tree, const std::string& last) const;
+    void serializeNode(const DataTree& tree, std::string_view path, const DataNode& node);
+    void sealChunk();
 
     SnapshotImage m_image;
+    JuteWriter m_chunk; // the chunk being filled
+    std::int64_t m_lastAclId = AclCache::openAclUnsafeId;
     std::optional<std::string> m_last; // last path visited
     bool m_done = false;
 };

@@ -150,6 +150,43 @@ private slots:
         QCOMPARE(zk::nextPathInPreOrder(live.tree, "/zookeeper/quota"), std::nullopt);
     }
 
+    void stepResumesAfterItsPathIsDeleted()
+    {
+        LiveServer live;
+        for (const char* path : {"/a", "/a/x", "/a/x/deep", "/a/y", "/b", "/b/z"})
+            live.create(path);
+        zk::SnapshotBuilder builder(live.tree, live.sessions);
+        QVERIFY(!builder.step(live.tree, 4)); // "/", /a, /a/x, /a/x/deep
+        // The resume point and its parent go; new children land before and after them.
+        live.remove("/a/x/deep");
+        live.remove("/a/x");
+        live.create("/a/w");  // before the walk's position: left to the log's replay
+        live.create("/a/xa"); // after it: visited
+        live.create("/c");
+        while (!builder.step(live.tree, 1)) {
+        }
+        QVERIFY(builder.step(live.tree, 1)); // stays finished
+        const zk::SnapshotImage image = builder.finish(live.tree);
+
+        QTemporaryDir dir;
+        fs::path written;
+        QVERIFY(!zk::writeSnapshotFile(dir.path().toStdString(), image, false, &written));
+        struct PathSink final : zk::SnapshotSink
+        {
+            std::vector<std::string> paths;
+            void session(zk::SessionId, std::int32_t) override {}
+            void acl(std::int64_t, zk::AclList) override {}
+            void node(std::string path, zk::DataNode) override { paths.push_back(path); }
+        } sink;
+        zk::SnapshotInfo info;
+        QVERIFY(!zk::readSnapshotFile(written, sink, info));
+        const std::vector<std::string> expected{
+            "",     "/a", "/a/x",       "/a/x/deep",         "/a/xa",           "/a/y", "/b",
+            "/b/z", "/c", "/zookeeper", "/zookeeper/config", "/zookeeper/quota"};
+        QCOMPARE(sink.paths, expected);
+        QCOMPARE(image.nodeCount, expected.size());
+    }
+
     void fuzzySnapshotPlusReplayEqualsLiveTree()
     {
         // Seeded: ZK_SEED=<n> replays a failure.

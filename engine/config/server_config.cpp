@@ -18,6 +18,7 @@ namespace {
 constexpr int kMinSnapRetainCount = 3;
 constexpr int kDefaultJuteMaxBuffer = 0xfffff;
 constexpr std::int64_t kDefaultSnapCount = 100000;
+constexpr std::int64_t kDefaultSnapSizeLimitKiB = 4194304; // 4 GiB, as ZooKeeperServer
 constexpr std::int64_t kDefaultPreAllocSizeKiB = 64 * 1024;
 
 // A zoo.cfg entry after QuorumPeerConfig's trim.
@@ -789,6 +790,15 @@ std::int64_t ServerConfig::snapCount() const
     const auto value = systemProperty("zookeeper.snapCount");
     const auto parsed = value ? parseInteger<std::int64_t>(trim(*value)) : std::nullopt;
     return parsed.value_or(kDefaultSnapCount);
+}
+
+std::int64_t ServerConfig::snapSizeLimitBytes() const
+{
+    const auto value = systemProperty("zookeeper.snapSizeLimitInKb");
+    const auto parsed = value ? parseInteger<std::int64_t>(trim(*value)) : std::nullopt;
+    const std::int64_t kib = parsed.value_or(kDefaultSnapSizeLimitKiB);
+    // Far above any real setting; keeps the product in range.
+    return kib > (std::int64_t{1} << 40) ? (std::int64_t{1} << 50) : kib * 1024;
 }
 
 std::int64_t ServerConfig::preAllocSizeBytes() const

@@ -152,12 +152,13 @@ struct ServerConfig
     // default, as Integer.getInteger does.
     bool readOnlyModeEnabled() const; // readonlymode.enabled, default false
     std::optional<std::string>
-    superDigest() const;                    // zookeeper.DigestAuthenticationProvider.superDigest
-    bool extendedTypesEnabled() const;      // zookeeper.extendedTypesEnabled, default false
-    int juteMaxBuffer() const;              // jute.maxbuffer, default 0xfffff
-    std::int64_t snapCount() const;         // zookeeper.snapCount, default 100000
-    std::int64_t preAllocSizeBytes() const; // zookeeper.preAllocSize (KiB), default 64 MiB
-    bool forceSync() const;                 // zookeeper.forceSync, false only for "no"
+    superDigest() const;                     // zookeeper.DigestAuthenticationProvider.superDigest
+    bool extendedTypesEnabled() const;       // zookeeper.extendedTypesEnabled, default false
+    int juteMaxBuffer() const;               // jute.maxbuffer, default 0xfffff
+    std::int64_t snapCount() const;          // zookeeper.snapCount, default 100000
+    std::int64_t snapSizeLimitBytes() const; // zookeeper.snapSizeLimitInKb, default 4 GiB
+    std::int64_t preAllocSizeBytes() const;  // zookeeper.preAllocSize (KiB), default 64 MiB
+    bool forceSync() const;                  // zookeeper.forceSync, false only for "no"
 
     // zookeeper.4lw.commands.whitelist as FourLetterCommands reads it: comma-separated words,
     // "*" for all known words; "srvr" is always in, "isro" too when read-only mode is on.

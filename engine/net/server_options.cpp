@@ -83,6 +83,7 @@ StorageOptions storageOptionsFrom(const ServerConfig& config, std::uint64_t seed
     options.preAllocBytes = config.preAllocSizeBytes();
     options.forceSync = config.forceSync();
     options.snapCount = config.snapCount();
+    options.snapSizeLimitBytes = config.snapSizeLimitBytes();
     // zoolab.snapshotSeed as a -D flag, or snapshotSeed=N in zoo.cfg (zookeeper.snapshotSeed).
     const auto fallback = static_cast<std::int64_t>(seed);
     options.seed = static_cast<std::uint64_t>(longProperty(

@@ -334,6 +334,12 @@ void FileStorage::resetSnapshotRoll()
     std::uniform_int_distribution<std::int64_t> roll(0, m_options.snapCount / 2 - 1);
     m_randRoll = roll(m_prng);
     m_txnsSinceSnapshot = 0;
+    m_randSize = 0;
+    if (m_options.snapSizeLimitBytes > 1) {
+        std::uniform_int_distribution<std::int64_t> size(0, m_options.snapSizeLimitBytes / 2 - 1);
+        m_randSize = size(m_prng);
+    }
+    m_bytesSinceSnapshot = 0;
 }
 
 StorageError FileStorage::start(Hooks hooks)
@@ -444,14 +450,20 @@ bool FileStorage::logBatches(std::vector<std::vector<LoggedTxn>>& batches)
     std::int64_t count = 0;
     for (auto& batch : batches) {
         for (const LoggedTxn& txn : batch) {
+            const std::size_t pendingBefore = m_log.pendingBytes();
             if (auto error = m_log.append(txn)) {
                 fail(error);
                 return false;
             }
             last = txn.header.zxid;
             ++count;
+            m_bytesSinceSnapshot += static_cast<std::int64_t>(m_log.pendingBytes() - pendingBefore);
             // SyncRequestProcessor.shouldSnapshot, checked after every append.
-            if (++m_txnsSinceSnapshot <= m_options.snapCount / 2 + m_randRoll)
+            const bool countDue = ++m_txnsSinceSnapshot > m_options.snapCount / 2 + m_randRoll;
+            const bool sizeDue =
+                m_options.snapSizeLimitBytes > 0 &&
+                m_bytesSinceSnapshot > m_options.snapSizeLimitBytes / 2 + m_randSize;
+            if (!countDue && !sizeDue)
                 continue;
             resetSnapshotRoll();
             waitSyncIdle(); // the sync thread may still be on the file being closed

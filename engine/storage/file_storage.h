@@ -41,6 +41,11 @@ struct StorageOptions
     std::int64_t preAllocBytes = kDefaultPreAllocBytes; // zookeeper.preAllocSize
     bool forceSync = true;                              // zookeeper.forceSync
     std::int64_t snapCount = 100000;                    // zookeeper.snapCount (min 2)
+    // zookeeper.snapSizeLimitInKb in bytes (default 4 GiB; 0 or less: no size trigger). A
+    // snapshot is also due once the txns logged since the last one pass half of it plus a
+    // random part of the other half. Counted as encoded txn bytes; Apache counts the log
+    // files' lengths, which its preallocation rounds up in steps of preAllocSize.
+    std::int64_t snapSizeLimitBytes = std::int64_t{4194304} * 1024;
     std::uint64_t seed = 1;     // seeds the snapshot roll (snapCount/2 + random(snapCount/2))
     int snapRetainCount = 3;    // autopurge.snapRetainCount
     int purgeIntervalHours = 0; // autopurge.purgeInterval; 0 disables
@@ -174,6 +179,8 @@ private:
     std::mt19937_64 m_prng;
     std::int64_t m_randRoll = 0;
     std::int64_t m_txnsSinceSnapshot = 0;
+    std::int64_t m_randSize = 0;
+    std::int64_t m_bytesSinceSnapshot = 0;
     std::int64_t m_purgeDueMs = 0; // storage thread, steady clock
     bool m_started = false;
 };

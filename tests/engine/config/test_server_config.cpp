@@ -200,6 +200,7 @@ private slots:
         QVERIFY(!c.extendedTypesEnabled());
         QCOMPARE(c.juteMaxBuffer(), 0xfffff);
         QCOMPARE(c.snapCount(), std::int64_t{100000});
+        QCOMPARE(c.snapSizeLimitBytes(), std::int64_t{4} * 1024 * 1024 * 1024);
         QCOMPARE(c.preAllocSizeBytes(), std::int64_t{64} * 1024 * 1024);
         QVERIFY(c.forceSync());
         QCOMPARE(c.fourLetterWordWhitelist(), std::set<std::string>{"srvr"});
@@ -453,15 +454,16 @@ private slots:
     {
         const auto c = parseOk(kBase + "4lw.commands.whitelist=ruok, stat\nadmin.serverPort=8081\n"
                                        "authProvider.1=x.SASLAuthenticationProvider\n"
-                                       "snapCount=5000\nfooBar=baz\n");
+                                       "snapCount=5000\nsnapSizeLimitInKb=16\nfooBar=baz\n");
         QCOMPARE(q(c.systemProperties.at("zookeeper.4lw.commands.whitelist")),
                  QStringLiteral("ruok, stat"));
         QCOMPARE(q(c.systemProperties.at("zookeeper.admin.serverPort")), QStringLiteral("8081"));
         QCOMPARE(q(c.systemProperties.at("zookeeper.fooBar")), QStringLiteral("baz"));
         QCOMPARE(c.snapCount(), std::int64_t{5000});
+        QCOMPARE(c.snapSizeLimitBytes(), std::int64_t{16} * 1024);
         // Documented pass-through keys are silent; only fooBar warns.
         QCOMPARE(q(warningsText(c)),
-                 QStringLiteral("zoo.cfg:7: fooBar: unknown key; passed on as system property "
+                 QStringLiteral("zoo.cfg:8: fooBar: unknown key; passed on as system property "
                                 "zookeeper.fooBar\n"));
         QCOMPARE(c.fourLetterWordWhitelist(), (std::set<std::string>{"ruok", "srvr", "stat"}));
     }

@@ -321,6 +321,56 @@ private slots:
         QCOMPARE(dumpTree(again.tree), dumpTree(live.tree));
     }
 
+    // zookeeper.snapSizeLimitInKb: with the count out of reach, a snapshot is due once the
+    // logged bytes pass half the limit plus the random part (below the other half); with the
+    // limit at 0 it never is.
+    void snapshotsAreAlsoDueByLoggedBytes()
+    {
+        for (const std::int64_t limit : {std::int64_t{16384}, std::int64_t{0}}) {
+            QTemporaryDir dir;
+            zk::StorageOptions options = optionsFor(dir.path());
+            options.snapCount = 1000000;
+            options.snapSizeLimitBytes = limit;
+            options.forceSync = false;
+            zk::FileStorage storage(options, 0);
+            std::mutex mutex;
+            std::condition_variable changed;
+            zk::Zxid durable = 0;
+            int snapshotsDue = 0;
+            zk::TxnPersister::Hooks hooks;
+            hooks.durable = [&](zk::Zxid zxid) {
+                std::lock_guard lock(mutex);
+                durable = zxid;
+                changed.notify_all();
+            };
+            hooks.snapshotDue = [&] {
+                std::lock_guard lock(mutex);
+                ++snapshotsDue;
+            };
+            hooks.failed = [](const zk::StorageError& e) { qFatal("%s", e.message().c_str()); };
+            QVERIFY(!storage.start(hooks));
+            LiveServer live;
+            const std::string value(1000, 'v'); // each txn logs a little over 1,000 bytes
+            int dueAfter = 0;
+            for (int i = 1; i <= 20; ++i) {
+                live.create("/n" + std::to_string(i), value);
+                storage.append({live.applied.back()});
+                std::unique_lock lock(mutex);
+                QVERIFY(changed.wait_for(lock, std::chrono::seconds(10),
+                                         [&] { return durable == live.zxid; }));
+                if (snapshotsDue > 0 && dueAfter == 0)
+                    dueAfter = i;
+            }
+            storage.stop();
+            if (limit == 0) {
+                QCOMPARE(snapshotsDue, 0);
+            } else {
+                // Over 8 KiB but at most 16 KiB logged: after the 8th txn and by the 16th.
+                QVERIFY2(dueAfter >= 8 && dueAfter <= 16, std::to_string(dueAfter).c_str());
+            }
+        }
+    }
+
     // Txns appended one at a time while syncs are in flight: the storage thread writes the
     // next batches while the sync thread syncs, and syncs some itself. Durable reports still
     // only move forward, reach the last txn, and every txn is in the log.

@@ -332,10 +332,7 @@ void SnapshotBuilder::serializeNode(const DataTree& tree, std::string_view path,
     }
     if (m_chunk.size() >= kChunkBytes)
         sealChunk();
-    m_chunk.writeString(path == "/" ? std::string_view() : path);
-    m_chunk.writeOptionalBuffer(node.data);
-    m_chunk.writeLong(node.aclId);
-    node.stat.write(m_chunk);
+    writeSnapshotNode(m_chunk, path, node);
     ++m_image.nodeCount;
 }
 

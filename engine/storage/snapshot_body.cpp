@@ -71,9 +71,9 @@ void writeSnapshotBodyHead(JuteWriter& w,
     }
 }
 
-void writeSnapshotNode(JuteWriter& w, const std::string& path, const DataNode& node)
+void writeSnapshotNode(JuteWriter& w, std::string_view path, const DataNode& node)
 {
-    w.writeString(path == "/" ? std::string_view() : std::string_view(path));
+    w.writeString(path == "/" ? std::string_view() : path);
     w.writeOptionalBuffer(node.data);
     w.writeLong(node.aclId);
     node.stat.write(w);

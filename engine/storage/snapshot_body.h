@@ -72,7 +72,7 @@ void writeSnapshotBodyHead(JuteWriter& w,
                            std::span<const std::pair<SessionId, std::int32_t>> sessions,
                            const std::map<std::int64_t, AclList>& acls);
 // One (path, DataNode) record; the root "/" is written as "" (DataTree.serializeNode).
-void writeSnapshotNode(JuteWriter& w, const std::string& path, const DataNode& node);
+void writeSnapshotNode(JuteWriter& w, std::string_view path, const DataNode& node);
 // The "/" that ends the node list.
 void writeSnapshotBodyEnd(JuteWriter& w);
 

@@ -25,6 +25,60 @@ void touch(const fs::path& path)
     writeFile(path, Bytes{1});
 }
 
+// Records what a FileStorage reports through its hooks, from its own threads.
+struct HookRecorder
+{
+    std::mutex mutex;
+    std::condition_variable changed;
+    zk::Zxid durable = 0;
+    int reports = 0;
+    int snapshotsDue = 0;
+    bool backwards = false; // a durable report that did not move forward
+
+    zk::TxnPersister::Hooks hooks()
+    {
+        zk::TxnPersister::Hooks hooks;
+        hooks.durable = [this](zk::Zxid zxid) {
+            std::lock_guard lock(mutex);
+            backwards = backwards || zxid <= durable;
+            durable = zxid;
+            ++reports;
+            changed.notify_all();
+        };
+        hooks.snapshotDue = [this] {
+            std::lock_guard lock(mutex);
+            ++snapshotsDue;
+        };
+        hooks.failed = [](const zk::StorageError& e) { qFatal("%s", e.message().c_str()); };
+        return hooks;
+    }
+
+    // True once every txn up to zxid was reported durable within `limit`.
+    bool waitDurable(zk::Zxid zxid, std::chrono::seconds limit)
+    {
+        std::unique_lock lock(mutex);
+        return changed.wait_for(lock, limit, [&] { return durable >= zxid; });
+    }
+
+    int dueCount()
+    {
+        std::lock_guard lock(mutex);
+        return snapshotsDue;
+    }
+
+    bool wentBackwards()
+    {
+        std::lock_guard lock(mutex);
+        return backwards;
+    }
+
+    int reportCount()
+    {
+        std::lock_guard lock(mutex);
+        return reports;
+    }
+};
+
 } // namespace
 
 class RecoveryTest : public QObject
@@ -272,23 +326,8 @@ private slots:
         zk::RecoveredState state;
         QVERIFY(!zk::recover(options, state));
         zk::FileStorage storage(options, state.lastZxid);
-        std::mutex mutex;
-        std::condition_variable changed;
-        zk::Zxid durable = 0;
-        int snapshotsDue = 0;
-        zk::TxnPersister::Hooks hooks;
-        hooks.durable = [&](zk::Zxid zxid) {
-            std::lock_guard lock(mutex);
-            QVERIFY(zxid > durable);
-            durable = zxid;
-            changed.notify_all();
-        };
-        hooks.snapshotDue = [&] {
-            std::lock_guard lock(mutex);
-            ++snapshotsDue;
-        };
-        hooks.failed = [](const zk::StorageError& e) { qFatal("%s", e.message().c_str()); };
-        QVERIFY(!storage.start(hooks));
+        HookRecorder recorder;
+        QVERIFY(!storage.start(recorder.hooks()));
         LiveServer live;
         zk::SessionTracker sessions(0, 2000);
         for (int batch = 0; batch < 10; ++batch) {
@@ -299,11 +338,9 @@ private slots:
             }
             storage.append(std::move(txns));
         }
-        {
-            std::unique_lock lock(mutex);
-            QVERIFY(changed.wait_for(lock, std::chrono::seconds(10),
-                                     [&] { return durable == live.zxid; }));
-        }
+        QVERIFY(recorder.waitDurable(live.zxid, std::chrono::seconds(10)));
+        QVERIFY(!recorder.wentBackwards());
+        const int snapshotsDue = recorder.dueCount();
         const auto stats = storage.stats();
         QCOMPARE(stats.txnsLogged, std::int64_t{50});
         QVERIFY(stats.batches <= 10);
@@ -333,37 +370,21 @@ private slots:
             options.snapSizeLimitBytes = limit;
             options.forceSync = false;
             zk::FileStorage storage(options, 0);
-            std::mutex mutex;
-            std::condition_variable changed;
-            zk::Zxid durable = 0;
-            int snapshotsDue = 0;
-            zk::TxnPersister::Hooks hooks;
-            hooks.durable = [&](zk::Zxid zxid) {
-                std::lock_guard lock(mutex);
-                durable = zxid;
-                changed.notify_all();
-            };
-            hooks.snapshotDue = [&] {
-                std::lock_guard lock(mutex);
-                ++snapshotsDue;
-            };
-            hooks.failed = [](const zk::StorageError& e) { qFatal("%s", e.message().c_str()); };
-            QVERIFY(!storage.start(hooks));
+            HookRecorder recorder;
+            QVERIFY(!storage.start(recorder.hooks()));
             LiveServer live;
             const std::string value(1000, 'v'); // each txn logs a little over 1,000 bytes
             int dueAfter = 0;
             for (int i = 1; i <= 20; ++i) {
                 live.create("/n" + std::to_string(i), value);
                 storage.append({live.applied.back()});
-                std::unique_lock lock(mutex);
-                QVERIFY(changed.wait_for(lock, std::chrono::seconds(10),
-                                         [&] { return durable == live.zxid; }));
-                if (snapshotsDue > 0 && dueAfter == 0)
+                QVERIFY(recorder.waitDurable(live.zxid, std::chrono::seconds(10)));
+                if (recorder.dueCount() > 0 && dueAfter == 0)
                     dueAfter = i;
             }
             storage.stop();
             if (limit == 0) {
-                QCOMPARE(snapshotsDue, 0);
+                QCOMPARE(recorder.dueCount(), 0);
             } else {
                 // Over 8 KiB but at most 16 KiB logged: after the 8th txn and by the 16th.
                 QVERIFY2(dueAfter >= 8 && dueAfter <= 16, std::to_string(dueAfter).c_str());
@@ -380,21 +401,8 @@ private slots:
         zk::StorageOptions options = optionsFor(dir.path());
         options.forceSync = true;
         zk::FileStorage storage(options, 0);
-        std::mutex mutex;
-        std::condition_variable changed;
-        zk::Zxid durable = 0;
-        int reports = 0;
-        bool backwards = false;
-        zk::TxnPersister::Hooks hooks;
-        hooks.durable = [&](zk::Zxid zxid) {
-            std::lock_guard lock(mutex);
-            backwards = backwards || zxid <= durable;
-            durable = zxid;
-            ++reports;
-            changed.notify_all();
-        };
-        hooks.failed = [](const zk::StorageError& e) { qFatal("%s", e.message().c_str()); };
-        QVERIFY(!storage.start(hooks));
+        HookRecorder recorder;
+        QVERIFY(!storage.start(recorder.hooks()));
         LiveServer live;
         constexpr int kTxns = 600;
         for (int i = 0; i < kTxns; ++i) {
@@ -402,19 +410,15 @@ private slots:
             storage.append({live.applied.back()});
             std::this_thread::sleep_for(std::chrono::microseconds(200)); // several batches
         }
-        {
-            std::unique_lock lock(mutex);
-            QVERIFY(changed.wait_for(lock, std::chrono::seconds(60),
-                                     [&] { return durable == live.zxid; }));
-            QVERIFY(!backwards);
-        }
+        QVERIFY(recorder.waitDurable(live.zxid, std::chrono::seconds(60)));
+        QVERIFY(!recorder.wentBackwards());
         const auto stats = storage.stats();
         QCOMPARE(stats.txnsLogged, std::int64_t{kTxns});
         QVERIFY(stats.syncs >= stats.batches);
         QVERIFY(stats.overlappedSyncs <= stats.batches);
         qInfo("%d txns: %lld batches, %lld fsyncs, %lld overlapping another, %d reports", kTxns,
               static_cast<long long>(stats.batches), static_cast<long long>(stats.syncs),
-              static_cast<long long>(stats.overlappedSyncs), reports);
+              static_cast<long long>(stats.overlappedSyncs), recorder.reportCount());
         storage.stop();
         zk::RecoveredState again;
         QVERIFY(!zk::recover(options, again));

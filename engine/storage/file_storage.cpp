@@ -565,16 +565,10 @@ bool FileStorage::snapshotStep(const DataTree& tree, const SessionTracker& sessi
         return false;
     SnapshotImage image = m_builder->finish(tree);
     m_builder.reset();
-    const std::int64_t turns = m_builderTurns;
-    const auto longest = m_builderLongestTurn;
-    {
-        std::lock_guard lock(m_mutex);
-        m_stats.snapshotTurns += turns;
-        m_stats.longestSnapshotTurn = std::max(m_stats.longestSnapshotTurn, longest);
-    }
     if (m_snapshotThread.joinable())
         m_snapshotThread.join(); // the previous one has finished: m_snapshotRunning was clear
-    m_snapshotThread = std::thread([this, image = std::move(image), turns, longest]() mutable {
+    m_snapshotThread = std::thread([this, image = std::move(image), turns = m_builderTurns,
+                                    longest = m_builderLongestTurn]() mutable {
         // The writer yields the CPU to the io thread: a snapshot may take a while longer,
         // requests should not (Linux applies nice per thread).
         ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);

@@ -124,8 +124,6 @@ public:
         std::int64_t overlappedSyncs = 0; // run by the storage thread beside the sync thread
         std::int64_t snapshotsWritten = 0;
         std::int64_t snapshotsSkipped = 0; // due while one was still running
-        std::int64_t snapshotTurns = 0;    // io-thread turns spent serializing snapshots
-        std::chrono::microseconds longestSnapshotTurn{0};
         Zxid lastDurable = 0;
     };
 

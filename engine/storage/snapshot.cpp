@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include <fcntl.h>
@@ -139,18 +140,6 @@ StorageError parseSnapshot(std::span<const std::uint8_t> bytes, const std::strin
     return {};
 }
 
-std::string parentOf(const std::string& path)
-{
-    const auto slash = path.rfind('/');
-    return slash == 0 ? std::string("/") : path.substr(0, slash);
-}
-
-std::string childPath(const std::string& parent, std::string_view name)
-{
-    std::string path = parent == "/" ? std::string() : parent;
-    return path.append("/").append(name);
-}
-
 StorageError writeAll(int fd, std::span<const std::uint8_t> bytes, const std::string& name,
                       std::uint32_t& adler)
 {
@@ -253,23 +242,57 @@ void appendSnapshotBody(const SnapshotImage& image, std::vector<std::uint8_t>& o
     out.insert(out.end(), end.bytes().begin(), end.bytes().end());
 }
 
+namespace {
+
+// A node whose children a pre-order walk is visiting.
+struct WalkFrame
+{
+    const DataNode* node;
+    ChildNames::const_iterator next; // the next child to visit
+    std::size_t pathLength;          // length of the node's path in the walk's path buffer
+};
+
+// The stack of a pre-order walk (children sorted by name) that continues right after
+// `last`: every existing ancestor positioned after the child on the way to `last`, and `last`
+// itself (when it still exists) at its first child. Parts of the path deleted since `last`
+// was visited are skipped. Frames' paths are prefixes of `last`.
+std::vector<WalkFrame> resumeAfter(const DataTree& tree, const std::string& last)
+{
+    std::vector<WalkFrame> stack;
+    const DataNode* node = tree.node("/");
+    ZK_ASSERT(node != nullptr);
+    std::size_t end = 0; // `last` up to here names `node` ("" for the root)
+    while (true) {
+        if (end >= last.size() || last == "/") {
+            stack.push_back(WalkFrame{node, node->children.begin(), end});
+            return stack;
+        }
+        const std::size_t nameEnd = std::min(last.find('/', end + 1), last.size());
+        const std::string_view name(last.data() + end + 1, nameEnd - end - 1);
+        stack.push_back(WalkFrame{node, node->children.upper_bound(name), end});
+        node = tree.node(std::string_view(last.data(), nameEnd));
+        if (node == nullptr)
+            return stack;
+        end = nameEnd;
+    }
+}
+
+// Drops the frames whose children are all visited; the walk is over when none is left.
+void popExhausted(std::vector<WalkFrame>& stack)
+{
+    while (!stack.empty() && stack.back().next == stack.back().node->children.end())
+        stack.pop_back();
+}
+
+} // namespace
+
 std::optional<std::string> nextPathInPreOrder(const DataTree& tree, const std::string& path)
 {
-    const DataNode* node = tree.node(path);
-    if (node != nullptr && !node->children.empty())
-        return childPath(path, node->children.begin()->first);
-    std::string current = path;
-    while (current != "/" && !current.empty()) {
-        const std::string parent = parentOf(current);
-        const std::string name = current.substr(current.rfind('/') + 1);
-        if (const DataNode* up = tree.node(parent)) {
-            auto next = up->children.upper_bound(name);
-            if (next != up->children.end())
-                return childPath(parent, next->first);
-        }
-        current = parent;
-    }
-    return std::nullopt;
+    std::vector<WalkFrame> stack = resumeAfter(tree, path);
+    popExhausted(stack);
+    if (stack.empty())
+        return std::nullopt;
+    return path.substr(0, stack.back().pathLength).append("/").append(stack.back().next->first);
 }
 
 SnapshotBuilder::SnapshotBuilder(const DataTree& tree,
@@ -279,39 +302,6 @@ SnapshotBuilder::SnapshotBuilder(const DataTree& tree,
     m_image.sessions.assign(sessions.begin(), sessions.end());
     tree.acls().forEach(
         [&](std::int64_t id, const AclList& acls) { m_image.acls.emplace(id, acls); });
-}
-
-struct SnapshotBuilder::Frame
-{
-    const DataNode* node;
-    ChildNames::const_iterator next; // the next child to visit
-    std::size_t pathLength;          // length of the node's path in the walk's buffer
-};
-
-// Rebuilds the walk's stack so that it continues right after `last` in pre-order: every
-// existing ancestor positioned after the child on the way to `last`, and `last` itself (when
-// it still exists) at its first child. Parts of the path deleted since the last step are
-// skipped, as nextPathInPreOrder skips them.
-std::vector<SnapshotBuilder::Frame> SnapshotBuilder::resumeAfter(const DataTree& tree,
-                                                                 const std::string& last) const
-{
-    std::vector<Frame> stack;
-    const DataNode* node = tree.node("/");
-    ZK_ASSERT(node != nullptr);
-    std::size_t end = 0; // `last` up to here names `node` ("" for the root)
-    while (true) {
-        if (end >= last.size() || last == "/") {
-            stack.push_back(Frame{node, node->children.begin(), end});
-            return stack;
-        }
-        const std::size_t nameEnd = std::min(last.find('/', end + 1), last.size());
-        const std::string_view name(last.data() + end + 1, nameEnd - end - 1);
-        stack.push_back(Frame{node, node->children.upper_bound(name), end});
-        node = tree.node(std::string_view(last.data(), nameEnd));
-        if (node == nullptr)
-            return stack;
-        end = nameEnd;
-    }
 }
 
 void SnapshotBuilder::sealChunk()
@@ -356,13 +346,9 @@ bool SnapshotBuilder::step(const DataTree& tree, std::size_t maxNodes)
     } else {
         path = *m_last;
     }
-    std::vector<Frame> stack = resumeAfter(tree, path);
-    while (!stack.empty() && visited < maxNodes) {
-        Frame& top = stack.back();
-        if (top.next == top.node->children.end()) {
-            stack.pop_back();
-            continue;
-        }
+    std::vector<WalkFrame> stack = resumeAfter(tree, path);
+    for (popExhausted(stack); !stack.empty() && visited < maxNodes; popExhausted(stack)) {
+        WalkFrame& top = stack.back();
         const auto [name, child] = *top.next;
         ++top.next;
         path.resize(top.pathLength);
@@ -371,14 +357,10 @@ bool SnapshotBuilder::step(const DataTree& tree, std::size_t maxNodes)
         serializeNode(tree, path, *child);
         ++visited;
         if (!child->children.empty())
-            stack.push_back(Frame{child, child->children.begin(), path.size()});
+            stack.push_back(WalkFrame{child, child->children.begin(), path.size()});
     }
     m_last = std::move(path);
-    // The stack may hold only exhausted frames; the next call would find that at once, but
-    // reporting it now spares the driver a turn.
-    while (!stack.empty() && stack.back().next == stack.back().node->children.end())
-        stack.pop_back();
-    m_done = stack.empty();
+    m_done = stack.empty(); // the loop popped exhausted frames last
     if (m_done && m_chunk.size() > 0)
         m_image.nodeChunks.push_back(m_chunk.take());
     return m_done;

@@ -101,8 +101,6 @@ public:
     Zxid zxid() const { return m_image.zxid; }
 
 private:
-    struct Frame; // a node whose children a step is walking
-    std::vector<Frame> resumeAfter(const DataTree& tree, const std::string& last) const;
     void serializeNode(const DataTree& tree, std::string_view path, const DataNode& node);
     void sealChunk();
 

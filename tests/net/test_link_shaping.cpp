@@ -16,6 +16,7 @@
 #include <thread>
 
 using namespace zk;
+using zk::testing::waitAllServing;
 using zk::testing::waitForLeader;
 using namespace zk::client;
 using namespace std::chrono_literals;
@@ -33,23 +34,6 @@ EnsembleOptions shapingOptions(const QString& dir)
     options.syncLimit = 5; // a follower that hears nothing for 1 s loses its leader
     options.forceSync = false;
     return options;
-}
-
-// Waits until every server serves (the followers synced too).
-bool waitAllServing(const Ensemble& ensemble, std::chrono::milliseconds timeout)
-{
-    const auto until = Clock::now() + timeout;
-    while (Clock::now() < until) {
-        bool all = true;
-        for (Sid sid : ensemble.sids()) {
-            const auto status = ensemble.status(sid);
-            all = all && status && status->serving;
-        }
-        if (all)
-            return true;
-        std::this_thread::sleep_for(10ms);
-    }
-    return false;
 }
 
 // How long after `since` server `sid` has applied `zxid`; nullopt if not within `timeout`.

@@ -19,6 +19,7 @@
 
 using namespace zk;
 using zk::testing::waitForLeader;
+using zk::testing::waitServing;
 using namespace zk::client;
 using namespace std::chrono_literals;
 
@@ -101,13 +102,7 @@ private slots:
         QVERIFY2(leader, "1 and 2 did not elect a leader");
         QCOMPARE(*leader, Sid{2});
         QVERIFY2(ensemble.start(3, error), error.c_str());
-        const auto until = std::chrono::steady_clock::now() + 10s;
-        while (std::chrono::steady_clock::now() < until) {
-            auto status = ensemble.status(3);
-            if (status && status->serving)
-                break;
-            std::this_thread::sleep_for(20ms);
-        }
+        waitServing(ensemble, 3, 10s); // the state check below asserts
         QCOMPARE(std::string(toString(ensemble.status(3)->state)), std::string("FOLLOWING"));
         QCOMPARE(*ensemble.servingLeader(), Sid{2});
     }
@@ -124,13 +119,7 @@ private slots:
         std::string error;
         QVERIFY2(ensemble.startAll(error), error.c_str());
         QVERIFY(waitForLeader(ensemble, 15s));
-        const auto until = std::chrono::steady_clock::now() + 10s;
-        while (std::chrono::steady_clock::now() < until) {
-            auto status = ensemble.status(4);
-            if (status && status->serving)
-                break;
-            std::this_thread::sleep_for(20ms);
-        }
+        waitServing(ensemble, 4, 10s); // the state check below asserts
         QCOMPARE(std::string(toString(ensemble.status(4)->state)), std::string("OBSERVING"));
         QVERIFY(createThrough(ensemble.clientPort(4), "/observed"));
         QVERIFY(createThrough(ensemble.clientPort(1), "/observed/from-participant"));
@@ -201,13 +190,7 @@ private slots:
 
         // The old leader restarts and rejoins as a follower; the lead stays where it is.
         QVERIFY2(ensemble.start(*leader, error), error.c_str());
-        const auto until = std::chrono::steady_clock::now() + 15s;
-        while (std::chrono::steady_clock::now() < until) {
-            auto status = ensemble.status(*leader);
-            if (status && status->serving)
-                break;
-            std::this_thread::sleep_for(20ms);
-        }
+        waitServing(ensemble, *leader, 15s); // the state check below asserts
         QCOMPARE(std::string(toString(ensemble.status(*leader)->state)), std::string("FOLLOWING"));
         QCOMPARE(*ensemble.servingLeader(), *newLeader);
 

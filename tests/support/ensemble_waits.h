@@ -4,6 +4,7 @@
 
 #include "cluster/ensemble.h"
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <thread>
@@ -29,6 +30,23 @@ inline bool waitServing(const Ensemble& ensemble, Sid sid, std::chrono::millisec
     while (std::chrono::steady_clock::now() < until) {
         const auto status = ensemble.status(sid);
         if (status && status->serving)
+            return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+}
+
+// True once every server of the ensemble serves clients at the same poll.
+inline bool waitAllServing(const Ensemble& ensemble, std::chrono::milliseconds timeout)
+{
+    const auto serving = [&ensemble](Sid sid) {
+        const auto status = ensemble.status(sid);
+        return status && status->serving;
+    };
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < until) {
+        const auto sids = ensemble.sids();
+        if (std::all_of(sids.begin(), sids.end(), serving))
             return true;
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }

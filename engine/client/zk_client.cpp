@@ -1,6 +1,7 @@
 #include "client/zk_client.h"
 
 #include "core/assert.h"
+#include "net/self_connect.h"
 #include "proto/client_records.h"
 
 #include <boost/asio.hpp>
@@ -330,7 +331,7 @@ private:
         armReadTimer(milliseconds(std::max(1000, m_options.sessionTimeoutMs / hostCount)));
         co_await asio::async_connect(m_socket, endpoints,
                                      asio::redirect_error(asio::use_awaitable, ec));
-        if (ec || stopped() || gen != m_generation) {
+        if (ec || stopped() || gen != m_generation || connectedToItself(m_socket)) {
             closeSocket();
             co_return false;
         }

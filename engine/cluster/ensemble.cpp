@@ -1,42 +1,14 @@
 #include "cluster/ensemble.h"
 
 #include "net/asio.h"
+#include "net/free_port.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <random>
 
 namespace zk {
-
-namespace {
-
-// A port the kernel reports free now (bound and released at once).
-std::uint16_t freePort(const std::string& host)
-{
-    asio::io_context io;
-    tcp::acceptor acceptor(io);
-    boost::system::error_code ec;
-    const tcp::endpoint endpoint(asio::ip::make_address(host, ec), 0);
-    acceptor.open(endpoint.protocol(), ec);
-    acceptor.bind(endpoint, ec);
-    if (ec)
-        return 0;
-    return acceptor.local_endpoint().port();
-}
-
-bool portFree(const std::string& host, std::uint16_t port)
-{
-    asio::io_context io;
-    tcp::acceptor acceptor(io);
-    boost::system::error_code ec;
-    const tcp::endpoint endpoint(asio::ip::make_address(host, ec), port);
-    acceptor.open(endpoint.protocol(), ec);
-    acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-    acceptor.bind(endpoint, ec);
-    return !ec;
-}
-
-} // namespace
 
 Ensemble::Ensemble(EnsembleOptions options) : m_options(std::move(options))
 {}
@@ -52,6 +24,17 @@ std::error_code Ensemble::prepare(std::string& error)
     if (m_prepared)
         return {};
     const int total = m_options.participants + m_options.observers;
+    std::mt19937_64 random{std::random_device{}()};
+    std::set<std::uint16_t> taken(m_options.clientPorts.begin(), m_options.clientPorts.end());
+    // Each port is released right after its check, so the picks must not repeat themselves.
+    const auto freePort = [&](const std::string& host) -> std::uint16_t {
+        for (int attempt = 0; attempt < 20; ++attempt) {
+            const auto port = pickServerPort(host, random);
+            if (port == 0 || taken.insert(port).second)
+                return port;
+        }
+        return 0;
+    };
     for (Sid sid = 1; sid <= total; ++sid) {
         QuorumMember member;
         member.sid = sid;

@@ -1,6 +1,7 @@
 #include "net/election_transport.h"
 
 #include "net/listen.h"
+#include "net/self_connect.h"
 
 #include "core/assert.h"
 
@@ -271,7 +272,9 @@ void ElectionTransport::connectOne(Sid sid)
         [this, alive, socket, sid](boost::system::error_code connectError) {
             if (alive.expired())
                 return;
-            if (connectError) {
+            if (connectError || connectedToItself(*socket)) {
+                boost::system::error_code ignored;
+                socket->close(ignored);
                 m_connecting.erase(sid);
                 return;
             }

@@ -2,6 +2,7 @@
 
 #include "net/listen.h"
 #include "net/quorum_channel.h"
+#include "net/self_connect.h"
 #include "storage/log_history.h"
 #include "storage/log_truncate.h"
 #include "storage/snap_stream.h"
@@ -514,7 +515,9 @@ void QuorumHost::connectLeader()
                                      retry](boost::system::error_code error) {
         if (generation != m_leaderGeneration || m_stopped)
             return;
-        if (error) {
+        if (error || connectedToItself(*socket)) {
+            boost::system::error_code ignored;
+            socket->close(ignored);
             retry();
             return;
         }

@@ -15,6 +15,8 @@ import time
 
 from kazoo.client import KazooClient
 
+from free_ports import free_port
+
 FAILURES = []
 CHECKS = []
 
@@ -24,14 +26,6 @@ def check(condition, what):
     print(("ok    " if condition else "FAIL  ") + what)
     if not condition:
         FAILURES.append(what)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def jstr(text):

@@ -14,6 +14,8 @@ import sys
 import tempfile
 import time
 
+from free_ports import free_port
+
 CLI_MT = "/usr/lib/zookeeper/bin/cli_mt"
 CLASSPATH = "/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-nop.jar"
 SCRIPT = [
@@ -23,14 +25,6 @@ SCRIPT = [
     "addauth digest user1:pw1", "create /cc/child", "delete /cc/child", "ls /",
     "create /cc/bad/deep", "set /nope x",
 ]
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def wait_serving(port, seconds):

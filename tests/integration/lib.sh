@@ -5,31 +5,9 @@
 ZK_JAVA_CLASSPATH_DEFAULT=/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-nop.jar
 
 # free_port_block COUNT: prints a base port B such that B..B+COUNT-1 are all free on
-# 127.0.0.1 and on the wildcard address (Apache binds the client and admin ports to 0.0.0.0).
+# 127.0.0.1 and on the wildcard address, outside the ephemeral range (free_ports.py says why).
 free_port_block() {
-    /usr/bin/python3 - "$1" <<'PY'
-import random, socket, sys
-count = int(sys.argv[1])
-rng = random.SystemRandom()
-for _ in range(200):
-    base = rng.randrange(20000, 60000 - count)
-    socks = []
-    try:
-        for port in range(base, base + count):
-            for addr in ("127.0.0.1", "0.0.0.0"):
-                s = socket.socket()
-                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                s.bind((addr, port))
-                socks.append(s)
-    except OSError:
-        continue
-    finally:
-        for s in socks:
-            s.close()
-    print(base)
-    sys.exit(0)
-sys.exit("no free port block found")
-PY
+    /usr/bin/python3 "$(dirname "${BASH_SOURCE[0]}")/free_ports.py" "$1"
 }
 
 # wait_for_srvr PORT SECONDS: waits until a server on 127.0.0.1:PORT serves requests. Uses

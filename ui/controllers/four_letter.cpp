@@ -1,13 +1,12 @@
 #include "controllers/four_letter.h"
 
+#include "controllers/tcp_connect.h"
+
 #include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <sstream>
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -51,43 +50,9 @@ FourLetterReply askFourLetter(const std::string& host, std::uint16_t port, const
                               std::chrono::milliseconds timeout)
 {
     FourLetterReply reply;
-    addrinfo hints{};
-    hints.ai_family = AF_INET;
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* found = nullptr;
-    if (::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found) != 0 || !found) {
-        reply.error = "cannot resolve " + host;
+    const int fd = connectWithTimeout(host, port, timeout, reply.error);
+    if (fd < 0)
         return reply;
-    }
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) {
-        ::freeaddrinfo(found);
-        reply.error = std::strerror(errno);
-        return reply;
-    }
-    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
-    int rc = ::connect(fd, found->ai_addr, found->ai_addrlen);
-    ::freeaddrinfo(found);
-    if (rc != 0 && errno != EINPROGRESS) {
-        reply.error = std::strerror(errno);
-        ::close(fd);
-        return reply;
-    }
-    if (rc != 0) {
-        int soError = 0;
-        socklen_t length = sizeof soError;
-        if (!waitFor(fd, POLLOUT, timeout)) {
-            reply.error = "timed out connecting";
-            ::close(fd);
-            return reply;
-        }
-        ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &soError, &length);
-        if (soError != 0) {
-            reply.error = std::strerror(soError);
-            ::close(fd);
-            return reply;
-        }
-    }
     if (::send(fd, word.data(), word.size(), MSG_NOSIGNAL) != ssize_t(word.size())) {
         reply.error = "cannot send";
         ::close(fd);

@@ -2,17 +2,14 @@
 
 #include "bridge/peer_event_json.h"
 #include "client/connect_string.h"
+#include "controllers/tcp_connect.h"
 #include "models/cluster_model.h"
 #include "models/vote_table_model.h"
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <set>
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -44,42 +41,6 @@ std::int64_t mntrInt(const RemoteServer& server, const std::string& key)
     } catch (const std::exception&) {
         return -1;
     }
-}
-
-// A blocking TCP connection with a timeout; -1 on failure (error says why).
-int connectTo(const std::string& host, std::uint16_t port, std::string& error)
-{
-    addrinfo hints{};
-    hints.ai_family = AF_INET;
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* found = nullptr;
-    if (::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found) != 0 || !found) {
-        error = "cannot resolve " + host;
-        return -1;
-    }
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd >= 0)
-        ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
-    int rc = fd < 0 ? -1 : ::connect(fd, found->ai_addr, found->ai_addrlen);
-    ::freeaddrinfo(found);
-    if (fd < 0 || (rc != 0 && errno != EINPROGRESS)) {
-        error = std::strerror(errno);
-        if (fd >= 0)
-            ::close(fd);
-        return -1;
-    }
-    if (rc != 0) {
-        pollfd p{fd, POLLOUT, 0};
-        int soError = 0;
-        socklen_t length = sizeof soError;
-        if (::poll(&p, 1, 1000) != 1 ||
-            ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &soError, &length) != 0 || soError != 0) {
-            error = soError ? std::strerror(soError) : "timed out";
-            ::close(fd);
-            return -1;
-        }
-    }
-    return fd;
 }
 
 } // namespace
@@ -366,7 +327,8 @@ void RemoteEnsemble::readLoop(std::size_t index, Endpoint endpoint, std::uint64_
     };
     while (!readersGone(generation)) {
         std::string error;
-        const int fd = connectTo(endpoint.host, endpoint.port, error);
+        const int fd = connectWithTimeout(endpoint.host, endpoint.port,
+                                          std::chrono::milliseconds(1000), error);
         if (fd < 0) {
             report(QStringLiteral("%1: cannot connect (%2); trying again")
                        .arg(name, QString::fromStdString(error)));

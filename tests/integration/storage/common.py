@@ -1,30 +1,21 @@
 """Shared helpers of the storage integration scripts: free ports, zoo.cfg, starting and
 stopping zoolab-server or Apache ZooKeeper 3.8.0 on one dataDir, and tree dumps."""
 import os
-import random
 import signal
 import socket
 import subprocess
+import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from free_ports import free_port  # noqa: E402,F401 (re-exported to the storage scripts)
 
 APACHE_CP = os.environ.get(
     "ZOOKEEPER_CLASSPATH", "/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-nop.jar")
-
-
-def free_port():
-    rng = random.SystemRandom()
-    for _ in range(200):
-        port = rng.randrange(20000, 60000)
-        try:
-            for addr in ("127.0.0.1", "0.0.0.0"):
-                s = socket.socket()
-                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                s.bind((addr, port))
-                s.close()
-            return port
-        except OSError:
-            continue
-    raise RuntimeError("no free port")
+# The Apache server logs through slf4j-simple (to its stderr, kept in the scenario's log) so
+# that a failure can be read after the fact; the toolkits keep the quiet binding because
+# their output is compared line by line.
+APACHE_SERVER_CP = APACHE_CP.replace("slf4j-nop.jar", "slf4j-simple.jar")
 
 
 def write_cfg(workdir, port, snap_count=100, extra=""):
@@ -58,7 +49,8 @@ def start(kind, cfg, port, log_path, zoolab, timeout=60):
     if kind == "zoolab":
         cmd = [zoolab, cfg]
     else:
-        cmd = ["java", "-cp", APACHE_CP, "org.apache.zookeeper.server.ZooKeeperServerMain", cfg]
+        cmd = ["java", "-cp", APACHE_SERVER_CP, "org.apache.zookeeper.server.ZooKeeperServerMain",
+               cfg]
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.time() + timeout
     while time.time() < deadline:

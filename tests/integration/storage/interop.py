@@ -51,6 +51,26 @@ def move(writer, reader, args):
     port = common.free_port()
     cfg, data = common.write_cfg(work, port, snap_count=20)
     log = os.path.join(work, "servers.log")
+    try:
+        return move_through(writer, reader, args, work, cfg, data, port, log)
+    except Exception:
+        print_tail(log)
+        raise
+
+
+def print_tail(log, lines=60):
+    """The end of both servers' log, so that a failure in CI can be read from its output."""
+    try:
+        with open(log, errors="replace") as f:
+            tail = f.readlines()[-lines:]
+    except OSError:
+        return
+    print(f"--- last {len(tail)} lines of {log}")
+    sys.stdout.write("".join(tail))
+    print("---")
+
+
+def move_through(writer, reader, args, work, cfg, data, port, log):
     first = common.start(writer, cfg, port, log, args.zoolab)
     zk = KazooClient(hosts=f"127.0.0.1:{port}", timeout=30,
                      connection_retry=KazooRetry(max_tries=-1, delay=0.1, max_delay=0.5))
@@ -91,6 +111,8 @@ def move(writer, reader, args):
         common.stop(second)
     for p in problems:
         print("MISMATCH", p)
+    if problems:
+        print_tail(log)
     print(f"{writer} -> {reader}: {len(before)} znodes compared, session 0x{session:x}, "
           f"{'OK' if not problems else 'FAILED'}")
     return not problems

@@ -4,12 +4,10 @@
 
 #include "core/assert.h"
 #include "data/ephemeral_type.h"
+#include "data/node_digest.h"
 #include "data/path_utils.h"
 
-#include <zlib.h>
-
 #include <algorithm>
-#include <array>
 
 namespace zk {
 namespace {
@@ -18,8 +16,6 @@ constexpr std::string_view rootPath = "/";
 constexpr std::string_view procPath = "/zookeeper";
 constexpr std::string_view quotaPath = "/zookeeper/quota";
 constexpr std::string_view configPath = "/zookeeper/config";
-// DigestCalculator skips everything below this prefix (quota nodes change locally).
-constexpr std::string_view unDigestedPrefix = "/zookeeper/";
 
 // Apache splits at the last '/': the parent of "/a" is "" (the root's alias).
 std::string_view rawParent(std::string_view path)
@@ -54,29 +50,6 @@ StatPersisted createStat(Zxid zxid, std::int64_t time, std::int64_t ephemeralOwn
     stat.mtime = time;
     stat.ephemeralOwner = ephemeralOwner;
     return stat;
-}
-
-void putLong(std::uint8_t*& out, std::int64_t value)
-{
-    for (int shift = 56; shift >= 0; shift -= 8)
-        *out++ = static_cast<std::uint8_t>(static_cast<std::uint64_t>(value) >> shift);
-}
-
-void putInt(std::uint8_t*& out, std::int32_t value)
-{
-    for (int shift = 24; shift >= 0; shift -= 8)
-        *out++ = static_cast<std::uint8_t>(static_cast<std::uint32_t>(value) >> shift);
-}
-
-// Java long arithmetic wraps; do the same without signed overflow.
-std::int64_t wrapAdd(std::int64_t a, std::int64_t b)
-{
-    return static_cast<std::int64_t>(static_cast<std::uint64_t>(a) + static_cast<std::uint64_t>(b));
-}
-
-std::int64_t wrapSub(std::int64_t a, std::int64_t b)
-{
-    return static_cast<std::int64_t>(static_cast<std::uint64_t>(a) - static_cast<std::uint64_t>(b));
 }
 
 template <typename T>
@@ -122,7 +95,7 @@ void DataTree::addSpecialNodes()
     m_digest = 0;
     for (const auto& [path, node] : m_nodes) {
         m_dataSize += nodeSize(path, node);
-        m_digest = wrapAdd(m_digest, nodeDigest(path, node));
+        m_digest = digestAdd(m_digest, nodeDigest(path, node));
     }
 }
 
@@ -208,31 +181,10 @@ std::int64_t DataTree::nodeSize(std::string_view path, const DataNode& node) con
     return path == rootPath ? size + dataLength(node) : size;
 }
 
-// DigestCalculator.calculateDigest, version 2.
+// DigestCalculator.calculateDigest, version 2 (data/node_digest.h).
 std::int64_t DataTree::nodeDigest(std::string_view path, const DataNode& node) const
 {
-    if (path.starts_with(unDigestedPrefix))
-        return 0;
-    if (path == rootPath)
-        path = {};
-    std::array<std::uint8_t, 60> fields{};
-    std::uint8_t* out = fields.data();
-    const StatPersisted& s = node.stat;
-    putLong(out, s.czxid);
-    putLong(out, s.mzxid);
-    putLong(out, s.pzxid);
-    putLong(out, s.ctime);
-    putLong(out, s.mtime);
-    putInt(out, s.version);
-    putInt(out, s.cversion);
-    putInt(out, s.aversion);
-    putLong(out, s.ephemeralOwner);
-    uLong crc = crc32(0L, Z_NULL, 0);
-    crc = crc32(crc, reinterpret_cast<const Bytef*>(path.data()), static_cast<uInt>(path.size()));
-    if (node.data && !node.data->empty())
-        crc = crc32(crc, node.data->data(), static_cast<uInt>(node.data->size()));
-    crc = crc32(crc, fields.data(), static_cast<uInt>(fields.size()));
-    return static_cast<std::int64_t>(crc);
+    return zk::nodeDigest(path, node.data, node.stat);
 }
 
 void DataTree::indexNode(const std::string& path, std::int64_t owner)
@@ -310,7 +262,7 @@ ZError DataTree::createNode(std::string_view path, std::optional<std::vector<std
         return ZError::NodeExists;
     }
 
-    m_digest = wrapSub(m_digest, nodeDigest(parentKey, *parent));
+    m_digest = digestSub(m_digest, nodeDigest(parentKey, *parent));
     if (parentCVersion == -1)
         parentCVersion = parent->stat.cversion + 1;
     // Replaying a create over a snapshot that already saw later creates must not move
@@ -328,9 +280,9 @@ ZError DataTree::createNode(std::string_view path, std::optional<std::vector<std
     ZK_ASSERT(inserted);
     // The parent's entry views the child's key, which lives as long as the child.
     parent->children.insert(rawChild(it->first), &it->second);
-    m_digest = wrapAdd(m_digest, nodeDigest(parentKey, *parent));
+    m_digest = digestAdd(m_digest, nodeDigest(parentKey, *parent));
     m_dataSize += nodeSize(path, it->second);
-    m_digest = wrapAdd(m_digest, nodeDigest(path, it->second));
+    m_digest = digestAdd(m_digest, nodeDigest(path, it->second));
     indexNode(it->first, ephemeralOwner);
     if (outStat != nullptr)
         *outStat = statOf(it->second);
@@ -351,11 +303,11 @@ ZError DataTree::deleteNode(std::string_view path, Zxid zxid)
     DataNode* parent = findNode(parentName);
     if (parent == nullptr)
         return ZError::NoNode;
-    m_digest = wrapSub(m_digest, nodeDigest(parentKey, *parent));
+    m_digest = digestSub(m_digest, nodeDigest(parentKey, *parent));
     parent->children.erase(rawChild(path));
     if (zxid > parent->stat.pzxid)
         parent->stat.pzxid = zxid;
-    m_digest = wrapAdd(m_digest, nodeDigest(parentKey, *parent));
+    m_digest = digestAdd(m_digest, nodeDigest(parentKey, *parent));
 
     const auto found = m_nodes.find(path);
     if (found == m_nodes.end())
@@ -363,7 +315,7 @@ ZError DataTree::deleteNode(std::string_view path, Zxid zxid)
     const AclPtr acl = m_acls.shared(found->second.aclId);
     m_acls.removeUsage(found->second.aclId);
     m_dataSize -= nodeSize(path, found->second);
-    m_digest = wrapSub(m_digest, nodeDigest(path, found->second));
+    m_digest = digestSub(m_digest, nodeDigest(path, found->second));
     const std::int64_t owner = found->second.stat.ephemeralOwner;
     unindexNode(found->first, owner);
     m_nodes.erase(found);
@@ -382,14 +334,14 @@ ZError DataTree::setData(std::string_view path,
     if (found == nullptr)
         return ZError::NoNode;
     const std::string_view key = path.empty() ? rootPath : path;
-    m_digest = wrapSub(m_digest, nodeDigest(key, *found));
+    m_digest = digestSub(m_digest, nodeDigest(key, *found));
     m_dataSize -= nodeSize(key, *found);
     found->data = data;
     found->stat.mtime = time;
     found->stat.mzxid = zxid;
     found->stat.version = version;
     m_dataSize += nodeSize(key, *found);
-    m_digest = wrapAdd(m_digest, nodeDigest(key, *found));
+    m_digest = digestAdd(m_digest, nodeDigest(key, *found));
     if (out != nullptr)
         *out = statOf(*found);
     fire(
@@ -405,10 +357,10 @@ ZError DataTree::setAcl(std::string_view path, const AclList& acl, std::int32_t 
         return ZError::NoNode;
     const std::string_view key = path.empty() ? rootPath : path;
     m_acls.removeUsage(found->aclId);
-    m_digest = wrapSub(m_digest, nodeDigest(key, *found));
+    m_digest = digestSub(m_digest, nodeDigest(key, *found));
     found->stat.aversion = version;
     found->aclId = m_acls.convertAcls(acl);
-    m_digest = wrapAdd(m_digest, nodeDigest(key, *found));
+    m_digest = digestAdd(m_digest, nodeDigest(key, *found));
     if (out != nullptr)
         *out = statOf(*found);
     return ZError::Ok;
@@ -426,10 +378,10 @@ ZError DataTree::setCversionPzxid(std::string_view path, std::int32_t newCversio
     if (newCversion == -1)
         newCversion = found->stat.cversion + 1;
     if (newCversion > found->stat.cversion) {
-        m_digest = wrapSub(m_digest, nodeDigest(key, *found));
+        m_digest = digestSub(m_digest, nodeDigest(key, *found));
         found->stat.cversion = newCversion;
         found->stat.pzxid = zxid;
-        m_digest = wrapAdd(m_digest, nodeDigest(key, *found));
+        m_digest = digestAdd(m_digest, nodeDigest(key, *found));
     }
     return ZError::Ok;
 }
@@ -459,6 +411,17 @@ ProcessTxnResult DataTree::processTxn(const TxnHeader& header, const Txn& txn)
     ProcessTxnResult rc = apply(header, header.type, txn.body);
     if (rc.zxid > m_lastProcessedZxid)
         m_lastProcessedZxid = rc.zxid;
+    return rc;
+}
+
+ProcessTxnResult DataTree::processTxn(const LoggedTxn& txn)
+{
+    ProcessTxnResult rc = processTxn(txn.header, txn.txn);
+    if (txn.digest && txn.digest->version == digestVersion && txn.digest->treeDigest != m_digest) {
+        ++m_digestMismatches;
+        if (!m_firstDigestMismatch)
+            m_firstDigestMismatch = txn.header.zxid;
+    }
     return rc;
 }
 
@@ -724,7 +687,7 @@ bool DataTree::finishRestore()
             return false;
         m_acls.addUsage(current.aclId);
         m_dataSize += nodeSize(path, current);
-        m_digest = wrapAdd(m_digest, nodeDigest(path, current));
+        m_digest = digestAdd(m_digest, nodeDigest(path, current));
         if (path == rootPath)
             continue;
         DataNode* parent = findNode(rawParent(path));

@@ -86,6 +86,13 @@ public:
     // header.type selects the operation (create vs create2, delete vs deleteContainer,
     // reconfig vs setData). Advances lastProcessedZxid.
     ProcessTxnResult processTxn(const TxnHeader& header, const Txn& txn);
+    // The same for a logged txn, then DataTree.compareDigest: a TxnDigest of this tree's
+    // digest version that differs from the tree's digest after the txn is counted as a
+    // mismatch (and the first one's zxid kept). As in Apache it is reported, not fatal.
+    // Replay over a fuzzy snapshot must use the form above until the snapshot's digest zxid.
+    ProcessTxnResult processTxn(const LoggedTxn& txn);
+    std::uint64_t digestMismatches() const { return m_digestMismatches; }
+    std::optional<Zxid> firstDigestMismatch() const { return m_firstDigestMismatch; }
     Zxid lastProcessedZxid() const { return m_lastProcessedZxid; }
     void setLastProcessedZxid(Zxid zxid) { m_lastProcessedZxid = zxid; }
 
@@ -188,6 +195,8 @@ private:
     Zxid m_lastProcessedZxid = 0;
     std::int64_t m_dataSize = 0;
     std::int64_t m_digest = 0;
+    std::uint64_t m_digestMismatches = 0;
+    std::optional<Zxid> m_firstDigestMismatch;
 };
 
 } // namespace zk

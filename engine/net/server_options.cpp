@@ -54,6 +54,8 @@ ServerHostOptions hostOptionsFrom(const ServerConfig& config)
     options.core.reconfigEnabled = config.reconfigEnabled;
     options.core.closeSessionTxnEnabled =
         config.systemProperty("zookeeper.closeSessionTxn.enabled").value_or("true") != "false";
+    options.core.digestEnabled =
+        config.systemProperty("zookeeper.digest.enabled").value_or("true") != "false";
     options.core.containerCheckIntervalMs =
         longProperty(config, "znode.container.checkIntervalMs", 60000);
     options.fourLetterWhitelist = config.fourLetterWordWhitelist();

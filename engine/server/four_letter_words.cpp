@@ -195,6 +195,7 @@ std::string mntrText(const FourLetterContext& ctx)
     line("local_sessions", 0);
     line("last_processed_zxid", core.lastProcessedZxid());
     line("txns_applied", core.counters().txnsApplied);
+    line("digest_mismatches_count", tree.digestMismatches());
     return out;
 }
 

@@ -3,6 +3,7 @@
 #include "core/assert.h"
 #include "data/acl_check.h"
 #include "data/ephemeral_type.h"
+#include "data/node_digest.h"
 #include "data/path_utils.h"
 #include "proto/client_records.h"
 
@@ -99,12 +100,32 @@ std::optional<PrepStage::ChangeRecord> PrepStage::recordFor(const std::string& p
     const DataNode* node = m_tree.node(path);
     if (node == nullptr)
         return std::nullopt;
-    return ChangeRecord{-1, path, node->stat, static_cast<std::int32_t>(node->children.size()),
-                        m_tree.aclOf(*node)};
+    return ChangeRecord{-1,
+                        path,
+                        node->stat,
+                        static_cast<std::int32_t>(node->children.size()),
+                        m_tree.aclOf(*node),
+                        nodeContentCrc(path, node->data)};
+}
+
+std::int64_t PrepStage::predictedDigest() const
+{
+    return m_changes.empty() ? m_tree.digest() : m_changes.back().treeDigest;
 }
 
 void PrepStage::addChange(ChangeRecord record)
 {
+    // The node's digest before this change: that of its latest outstanding record, or of
+    // the tree's node; then the tree's digest moves by the difference (precalculateDigest).
+    const auto digestOf = [](const ChangeRecord& r) {
+        return r.stat ? nodeDigestFromContent(r.path, r.contentCrc, *r.stat) : 0;
+    };
+    std::int64_t before = 0;
+    if (const auto latest = m_latest.find(record.path); latest != m_latest.end())
+        before = digestOf(m_changes[latest->second - m_dropped]);
+    else if (const DataNode* node = m_tree.node(record.path))
+        before = nodeDigest(record.path, node->data, node->stat);
+    record.treeDigest = digestAdd(digestSub(predictedDigest(), before), digestOf(record));
     const std::string path = record.path;
     m_changes.push_back(std::move(record));
     m_latest[path] = m_dropped + m_changes.size() - 1;
@@ -241,7 +262,8 @@ ZError PrepStage::prepCreate(const Context& ctx, OpCode type, std::span<const st
     stat.czxid = stat.mzxid = stat.pzxid = ctx.zxid;
     stat.ctime = stat.mtime = ctx.wallMs;
     stat.ephemeralOwner = owner;
-    addChange(ChangeRecord{ctx.zxid, path, stat, 0, std::move(*fixed)});
+    const std::uint32_t contentCrc = nodeContentCrc(path, data);
+    addChange(ChangeRecord{ctx.zxid, path, stat, 0, std::move(*fixed), contentCrc});
     return ZError::Ok;
 }
 
@@ -313,6 +335,7 @@ ZError PrepStage::prepSetData(const Context& ctx, std::span<const std::uint8_t> 
     if (auto err = checkAndIncVersion(node->stat->version, request->version, next);
         err != ZError::Ok)
         return err;
+    node->contentCrc = nodeContentCrc(request->path, request->data);
     txn = Txn{OpCode::SetData, SetDataTxn{request->path, request->data, next}};
     node->zxid = ctx.zxid;
     node->stat->version = next;

@@ -57,6 +57,9 @@ public:
     // Drops change records of txns with zxid <= applied.
     void applied(Zxid zxid);
     bool hasOutstandingChanges() const { return !m_changes.empty(); }
+    // The tree's digest once every txn prepared so far is applied (as PrepRequestProcessor
+    // .getCurrentTreeDigest): the tree's own digest plus the outstanding changes' deltas.
+    std::int64_t predictedDigest() const;
 
 private:
     struct ChangeRecord
@@ -66,6 +69,8 @@ private:
         std::optional<StatPersisted> stat; // nullopt: deleted by an outstanding txn
         std::int32_t childCount = 0;
         AclList acl;
+        std::uint32_t contentCrc = 0; // CRC32 of path and data (data/node_digest.h)
+        std::int64_t treeDigest = 0;  // the tree's digest once this change is applied
     };
 
     struct Context

@@ -408,6 +408,9 @@ void ServerCore::handleRequest(ConnectionId connection, ConnectionInfo& info,
 
 void ServerCore::enqueueTxn(Pending pending, LoggedTxn txn)
 {
+    // The txn was the last one prepared, so the prep stage's prediction is its digest.
+    if (m_config.digestEnabled)
+        txn.digest = TxnDigest{DataTree::digestVersion, m_prep.predictedDigest()};
     m_output.persist.push_back(txn);
     pending.txn = std::move(txn);
     m_pending.push_back(std::move(pending));
@@ -455,7 +458,7 @@ void ServerCore::complete(Pending& pending)
         applyTxn(pending, *pending.result); // a learner applied it already, in zxid order
         return;
     }
-    ProcessTxnResult result = m_tree.processTxn(pending.txn->header, pending.txn->txn);
+    ProcessTxnResult result = m_tree.processTxn(*pending.txn);
     m_prep.applied(pending.txn->header.zxid);
     ++m_counters.txnsApplied;
     flushWatchEvents(pending.txn->header.zxid);

@@ -126,7 +126,7 @@ void ServerCore::forward(Pending pending, std::span<const std::uint8_t> body,
 
 void ServerCore::applyForeign(const LoggedTxn& txn)
 {
-    m_tree.processTxn(txn.header, txn.txn);
+    m_tree.processTxn(txn);
     ++m_counters.txnsApplied;
     flushWatchEvents(txn.header.zxid);
     if (txn.header.type == OpCode::CloseSession) {
@@ -172,7 +172,7 @@ void ServerCore::committed(const LoggedTxn& txn)
     match->waiting = false;
     if (match != &m_pending.front()) {
         // Txns apply in zxid order; the reply waits for the requests before it.
-        match->result = m_tree.processTxn(header, txn.txn);
+        match->result = m_tree.processTxn(txn);
         ++m_counters.txnsApplied;
         flushWatchEvents(header.zxid);
     }

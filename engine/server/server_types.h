@@ -59,6 +59,9 @@ struct ServerCoreConfig
     std::string superDigest;
     bool extendedTypesEnabled = false;
     bool closeSessionTxnEnabled = true;
+    // zookeeper.digest.enabled: every txn carries the tree digest it leads to (TxnDigest),
+    // which whoever applies it compares.
+    bool digestEnabled = true;
     bool reconfigEnabled = false;
     std::int64_t containerCheckIntervalMs = 60000;
     std::int32_t maxClientConnectionsPerHost = 60;

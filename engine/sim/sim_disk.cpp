@@ -1,6 +1,7 @@
 #include "sim/sim_disk.h"
 
 #include "core/assert.h"
+#include "data/replay_txn.h"
 #include "proto/txn_codec.h"
 #include "storage/snap_stream.h"
 
@@ -14,17 +15,6 @@ namespace {
 constexpr std::size_t kSnapshotsKept = 3;
 // Bounds the simulated log so that a runaway test fails instead of eating memory.
 constexpr std::size_t kLogTxnsMax = 1'000'000;
-
-void applyLogged(const LoggedTxn& txn, DataTree& tree, std::map<SessionId, std::int32_t>& sessions)
-{
-    tree.processTxn(txn.header, txn.txn);
-    if (txn.header.type == OpCode::CreateSession) {
-        if (const auto* body = std::get_if<CreateSessionTxn>(&txn.txn.body))
-            sessions[txn.header.clientId] = body->timeOut;
-    } else if (txn.header.type == OpCode::CloseSession) {
-        sessions.erase(txn.header.clientId);
-    }
-}
 
 } // namespace
 
@@ -151,7 +141,7 @@ SimRecovery SimDisk::recover() const
                 fmt::format("log holds 0x{:x} after 0x{:x}", txn.header.zxid, last));
             continue;
         }
-        applyLogged(txn, out.tree, out.sessions);
+        replayLoggedTxn(txn, out.tree, out.sessions);
         out.replayed.push_back(txn.header.zxid);
         last = txn.header.zxid;
     }

@@ -242,6 +242,10 @@ void ZabChecker::extendCommitted(Sid sid, const Node& n)
         }
         m_reference.processTxn(decoded->header, decoded->txn);
         m_reference.takeFiredWatches();
+        // The leader predicted this digest when it prepared the txn, with others outstanding.
+        if (decoded->digest && decoded->digest->treeDigest != m_reference.digest())
+            problem(fmt::format("n{} committed {} whose TxnDigest 0x{:x} is not the tree's 0x{:x}",
+                                sid, hex(zxid), decoded->digest->treeDigest, m_reference.digest()));
         m_committedIndex[zxid] = m_committed.size();
         m_committed.push_back(zxid);
         m_committedChain.push_back(n.chain[i]);

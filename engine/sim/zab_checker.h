@@ -13,6 +13,8 @@
 //     starts with all of it (ZAB's primary-order and integrity); while serving, the histories
 //     of every leader and learner are prefixes of one another, and a serving node's DataTree
 //     digest equals the digest of the committed history replayed up to its last zxid;
+//   - a committed txn that carries a TxnDigest carries the digest of the committed history
+//     replayed up to and including it (the leader predicted it before applying anything);
 //   - a write a client got OK for is committed when the reply arrives;
 //   - a node's currentEpoch e means its durable history starts with the history e was
 //     established with (checked when it restarts and after a reset): else it could win an

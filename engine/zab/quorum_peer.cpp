@@ -4,6 +4,7 @@
 #include "zab/quorum_peer.h"
 
 #include "core/assert.h"
+#include "data/replay_txn.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -165,13 +166,7 @@ void QuorumPeer::goLooking(const std::string& why)
         for (const LoggedTxn& txn : logged) {
             if (txn.header.zxid <= m_tree->lastProcessedZxid())
                 continue;
-            m_tree->processTxn(txn.header, txn.txn);
-            if (txn.header.type == OpCode::CreateSession) {
-                if (const auto* b = std::get_if<CreateSessionTxn>(&txn.txn.body))
-                    m_sessions[txn.header.clientId] = b->timeOut;
-            } else if (txn.header.type == OpCode::CloseSession) {
-                m_sessions.erase(txn.header.clientId);
-            }
+            replayLoggedTxn(txn, *m_tree, m_sessions);
             rememberCommitted(txn);
         }
         m_durable.lastLoggedZxid = std::max(m_durable.lastLoggedZxid, m_tree->lastProcessedZxid());

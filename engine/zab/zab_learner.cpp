@@ -3,6 +3,7 @@
 
 #include "zab/quorum_peer.h"
 
+#include "data/replay_txn.h"
 #include "proto/txn_codec.h"
 
 #include <fmt/format.h>
@@ -287,13 +288,7 @@ void QuorumPeer::commitInflight(Zxid zxid)
         m_server->committed(txn);
         drainServer();
     } else {
-        m_tree->processTxn(txn.header, txn.txn);
-        if (txn.header.type == OpCode::CreateSession) {
-            if (const auto* body = std::get_if<CreateSessionTxn>(&txn.txn.body))
-                m_sessions[txn.header.clientId] = body->timeOut;
-        } else if (txn.header.type == OpCode::CloseSession) {
-            m_sessions.erase(txn.header.clientId);
-        }
+        replayLoggedTxn(txn, *m_tree, m_sessions);
         if (!logged)
             m_durable.lastLoggedZxid = std::max(m_durable.lastLoggedZxid, txn.header.zxid);
     }

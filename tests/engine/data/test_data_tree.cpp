@@ -5,6 +5,7 @@
 #include "core/assert.h"
 #include "data/data_tree.h"
 #include "data/ephemeral_type.h"
+#include "data/node_digest.h"
 
 #include <QtTest>
 
@@ -283,6 +284,35 @@ private slots:
                             Txn{OpCode::CreateSession, zk::CreateSessionTxn{30000}});
         QCOMPARE(session.err, ZError::Ok);
         QCOMPARE(tree.lastProcessedZxid(), zk::Zxid{4});
+    }
+
+    // The prep stage's digest from a content CRC and a stat equals the one-pass digest the
+    // tree keeps, for the root (hashed as ""), null and empty data, and undigested paths.
+    void nodeDigestFromContentMatchesTheTree()
+    {
+        zk::StatPersisted stat;
+        stat.czxid = 0x100000001;
+        stat.mzxid = 0x100000007;
+        stat.pzxid = 0x100000009;
+        stat.ctime = 1700000000000;
+        stat.mtime = 1700000000123;
+        stat.version = 3;
+        stat.cversion = -2;
+        stat.aversion = 1;
+        stat.ephemeralOwner = 0x7f00000000000001;
+        const std::vector<std::uint8_t> bytes{'d', 'a', 't', 'a', 0, 0xff};
+        for (const std::string path : {"/", "/a", "/zookeeper", "/a/b/c"}) {
+            for (const zk::NodeData& data :
+                 {zk::NodeData{}, zk::NodeData{std::vector<std::uint8_t>{}}, zk::NodeData{bytes}}) {
+                const std::int64_t oneGo = zk::nodeDigest(path, data, stat);
+                QVERIFY(oneGo != 0);
+                QCOMPARE(zk::nodeDigestFromContent(path, zk::nodeContentCrc(path, data), stat),
+                         oneGo);
+            }
+        }
+        QCOMPARE(zk::nodeDigest("/", bytes, stat), zk::nodeDigest("", bytes, stat));
+        QCOMPARE(zk::nodeDigest("/zookeeper/quota", bytes, stat), std::int64_t{0});
+        QCOMPARE(zk::nodeDigestFromContent("/zookeeper/config", 12345, stat), std::int64_t{0});
     }
 
     void replayIsIdempotent()

@@ -1,6 +1,7 @@
 // Proves the standalone server core's contract with its driver and clients: handshakes,
 // replies held until their txn is durable and released in request order, session expiry
 // with its ephemerals and watches, reconnects, sequential names, multi results and ACLs.
+#include "data/replay_txn.h"
 #include "proto/client_records.h"
 #include "server/server_core.h"
 #include "server/session_password.h"
@@ -401,6 +402,88 @@ private slots:
         request.curConfigId = -1;
         auto replies = h.call(1, requestBytes(1, OpCode::Reconfig, request));
         QCOMPARE(replies.at(0).header.err, static_cast<std::int32_t>(ZError::ReconfigDisabled));
+    }
+
+    // PrepRequestProcessor's precalculated digests: each txn carries the tree digest it
+    // leads to, predicted while the txns before it are still outstanding (nothing durable,
+    // nothing applied), across every kind of change, a failed multi and a session close.
+    void everyTxnCarriesTheDigestItLeadsTo()
+    {
+        Harness h;
+        h.open(1);
+        h.open(2);
+        DataTree reference;
+        std::map<SessionId, std::int32_t> sessions;
+        for (const LoggedTxn& txn : h.pump().persist)
+            replayLoggedTxn(txn, reference, sessions);
+        h.holdDurability = true;
+        Xid xid = 1;
+        const auto send = [&](ConnectionId connection, OpCode type, const auto& record) {
+            h.core.receive(connection, requestBytes(xid++, type, record));
+        };
+        send(1, OpCode::Create, createRequest("/d", "data"));
+        send(1, OpCode::Create, createRequest("/d/s-", "1", CreateMode::PersistentSequential));
+        send(1, OpCode::Create, createRequest("/d/s-", "2", CreateMode::PersistentSequential));
+        send(2, OpCode::Create, createRequest("/d/e", "eph", CreateMode::Ephemeral));
+        send(1, OpCode::SetData, SetDataRequest{"/d", Bytes{'n', 'e', 'w'}, 0});
+        send(1, OpCode::SetData, SetDataRequest{"/", Bytes{'r'}, -1});
+        send(1, OpCode::SetAcl, SetAclRequest{"/d", openAclUnsafe(), 0});
+        send(1, OpCode::Delete, DeleteRequest{"/d/s-0000000000", -1});
+        send(1, OpCode::Check, CheckVersionRequest{"/d", 1});
+        send(1, OpCode::Create, createRequest("/d", "exists")); // an ErrorTxn
+        MultiRequest good;
+        good.ops.push_back(MultiOp{OpCode::Create, createRequest("/m", "m")});
+        good.ops.push_back(MultiOp{OpCode::SetData, SetDataRequest{"/m", Bytes{'2'}, 0}});
+        good.ops.push_back(MultiOp{OpCode::Delete, DeleteRequest{"/d/s-0000000001", -1}});
+        send(1, OpCode::Multi, good);
+        MultiRequest bad;
+        bad.ops.push_back(MultiOp{OpCode::Create, createRequest("/n")});
+        bad.ops.push_back(MultiOp{OpCode::SetData, SetDataRequest{"/m", Bytes{'3'}, 7}});
+        send(1, OpCode::Multi, bad);
+        send(1, OpCode::Create, createRequest("/zookeeper/quota/q", "undigested"));
+        h.core.receive(2, requestBytes(xid++, OpCode::CloseSession));
+        send(1, OpCode::Create, createRequest("/d/after-close"));
+
+        const auto persisted = h.pump().persist;
+        QCOMPARE(persisted.size(), std::size_t{15});
+        QCOMPARE(h.core.tree().digest(), reference.digest()); // nothing applied yet
+        for (const LoggedTxn& txn : persisted) {
+            QVERIFY(txn.digest.has_value());
+            QCOMPARE(txn.digest->version, DataTree::digestVersion);
+            replayLoggedTxn(txn, reference, sessions);
+            QCOMPARE(txn.digest->treeDigest, reference.digest());
+        }
+        QCOMPARE(reference.digestMismatches(), std::uint64_t{0});
+        QVERIFY(reference.node("/d/e") == nullptr);
+        QVERIFY(reference.node("/m") != nullptr);
+        QVERIFY(reference.node("/n") == nullptr);
+
+        h.core.persisted(persisted.back().header.zxid);
+        h.pump();
+        QCOMPARE(h.core.tree().digest(), reference.digest());
+        QCOMPARE(h.core.tree().digestMismatches(), std::uint64_t{0});
+
+        // A txn whose digest is wrong is counted, not refused.
+        LoggedTxn wrong = persisted.back();
+        wrong.header.zxid += 100;
+        wrong.txn = Txn{OpCode::Create, CreateTxn{"/x", Bytes{}, openAclUnsafe(), false, -1}};
+        wrong.header.type = OpCode::Create;
+        reference.processTxn(wrong);
+        QCOMPARE(reference.digestMismatches(), std::uint64_t{1});
+        QCOMPARE(reference.firstDigestMismatch().value_or(0), wrong.header.zxid);
+        QVERIFY(reference.node("/x") != nullptr);
+    }
+
+    void digestsCanBeTurnedOff()
+    {
+        ServerCoreConfig config = testConfig();
+        config.digestEnabled = false;
+        ServerCore core(config, DataTree(), 1'000'000);
+        core.connectionOpened(1, "127.0.0.1:1");
+        core.receive(1, connectBytes());
+        const ServerOutput out = core.takeOutput();
+        QCOMPARE(out.persist.size(), std::size_t{1});
+        QVERIFY(!out.persist[0].digest.has_value());
     }
 
     void closeSessionRepliesThenCloses()

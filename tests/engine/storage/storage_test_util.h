@@ -37,22 +37,32 @@ public:
         return txn;
     }
 
-    zk::ProcessTxnResult apply(const zk::LoggedTxn& txn)
+    // With digests on, each logged txn carries the tree digest after it (TxnDigest), except
+    // at zxid wrongDigestAt, whose digest is off by one.
+    bool digests = false;
+    std::optional<zk::Zxid> wrongDigestAt;
+
+    zk::ProcessTxnResult apply(zk::LoggedTxn txn)
     {
         ++zxid;
         if (txn.header.zxid != zxid)
             qFatal("txn zxid out of order");
+        if (txn.header.type == zk::OpCode::CreateSession)
+            sessions[txn.header.clientId] = std::get<zk::CreateSessionTxn>(txn.txn.body).timeOut;
+        if (txn.header.type == zk::OpCode::CloseSession)
+            sessions.erase(txn.header.clientId);
+        zk::ProcessTxnResult result = tree.processTxn(txn.header, txn.txn);
+        if (digests) {
+            const std::int64_t off = wrongDigestAt == zxid ? 1 : 0;
+            txn.digest = zk::TxnDigest{zk::DataTree::digestVersion, tree.digest() + off};
+        }
         if (m_log) {
             const auto error = m_log->append(txn);
             if (error)
                 qFatal("log append: %s", error.message().c_str());
         }
-        if (txn.header.type == zk::OpCode::CreateSession)
-            sessions[txn.header.clientId] = std::get<zk::CreateSessionTxn>(txn.txn.body).timeOut;
-        if (txn.header.type == zk::OpCode::CloseSession)
-            sessions.erase(txn.header.clientId);
-        applied.push_back(txn);
-        return tree.processTxn(txn.header, txn.txn);
+        applied.push_back(std::move(txn));
+        return result;
     }
 
     std::int32_t nextCversion(const std::string& parent) const

@@ -202,6 +202,46 @@ private slots:
         QCOMPARE(out.persist[0].header.zxid, live.zxid + 1);
     }
 
+    // DataTree.compareDigest on replay: past the snapshot, every txn's TxnDigest is compared
+    // with the tree after it; a mismatch is reported (with the first zxid) and loses nothing.
+    void txnDigestsAreComparedOnReplay()
+    {
+        for (const bool corrupt : {false, true}) {
+            QTemporaryDir dir;
+            zk::StorageOptions options = optionsFor(dir.path());
+            QVERIFY(!zk::ensureDirectory(options.logDir()));
+            zk::TxnLogWriter log({options.logDir(), 4096, false, 0});
+            LiveServer live(&log);
+            live.digests = true;
+            if (corrupt)
+                live.wrongDigestAt = 6;
+            live.createSession(0xA, 6000);
+            live.create("/a", "x");
+            live.create("/a/e", "", 0xA);
+            QVERIFY(!zk::takeSnapshotNow(options, live.tree, live.sessions));
+            live.setData("/a", "y"); // zxid 4
+            live.create("/b");
+            live.create("/b/c"); // zxid 6
+            live.remove("/b/c");
+            live.closeSession(0xA);
+            QVERIFY(!log.commit());
+
+            zk::RecoveredState state;
+            QVERIFY(!zk::recover(options, state));
+            QCOMPARE(dumpTree(state.tree), dumpTree(live.tree));
+            QCOMPARE(state.txnsReplayed, std::int64_t{5});
+            if (!corrupt) {
+                QVERIFY(state.warnings.empty());
+                QCOMPARE(state.tree.digestMismatches(), std::uint64_t{0});
+                continue;
+            }
+            QCOMPARE(state.tree.digestMismatches(), std::uint64_t{1});
+            QCOMPARE(state.warnings.size(), std::size_t{1});
+            QVERIFY2(state.warnings[0].find("the first at zxid 0x6") != std::string::npos,
+                     state.warnings[0].c_str());
+        }
+    }
+
     void filesCutShortByACrashAreHarmless()
     {
         // Killed right after creating a log file (empty, or preallocated without its

@@ -30,9 +30,13 @@ def write_cfg(workdir, port, snap_count=100, extra=""):
 
 
 def srvr(port, timeout=1.0):
+    return four_letter(port, "srvr", timeout)
+
+
+def four_letter(port, word, timeout=1.0):
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
-            s.sendall(b"srvr")
+            s.sendall(word.encode())
             data = b""
             while True:
                 chunk = s.recv(4096)
@@ -61,6 +65,15 @@ def start(kind, cfg, port, log_path, zoolab, timeout=60):
         time.sleep(0.05)
     proc.kill()
     raise RuntimeError(f"{kind} did not start within {timeout} s; see {log_path}")
+
+
+def mntr(port):
+    """The server's mntr answer as a dict of key to text."""
+    out = {}
+    for line in four_letter(port, "mntr", timeout=5.0).splitlines():
+        key, _, value = line.partition("\t")
+        out[key] = value
+    return out
 
 
 def stop(proc, sig=signal.SIGTERM, timeout=30):

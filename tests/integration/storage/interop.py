@@ -98,6 +98,10 @@ def move_through(writer, reader, args, work, cfg, data, port, log):
             if before.get(path) != after.get(path):
                 problems.append(f"{path}: {writer} {before.get(path)} != {reader} "
                                 f"{after.get(path)}")
+        # Each txn replayed past the snapshot was checked against the TxnDigest it carries.
+        mismatches = common.mntr(port).get("zk_digest_mismatches_count")
+        if mismatches != "0":
+            problems.append(f"{reader} digest_mismatches_count after recovery: {mismatches}")
         owner = zk.exists("/app/eph")
         if owner is None or owner.ephemeralOwner != session:
             problems.append("ephemeral /app/eph lost its owner")

@@ -122,6 +122,11 @@ void ClientConnection::writeNext()
     asio::async_write(
         m_socket, m_gather,
         [self = shared_from_this(), closeAfter](boost::system::error_code ec, std::size_t) {
+            // finish() ran meanwhile (the client hung up, or the core closed us): it emptied
+            // the queue, frames of this write included, so there is nothing left to pop. A
+            // write can complete successfully after that, so ec alone does not say it.
+            if (self->m_closed)
+                return;
             if (ec) {
                 self->finish();
                 return;

@@ -5,6 +5,7 @@ ACLs get ZooKeeper's error or a closed connection, the server stays up, and a we
 kazoo session sees no change. Usage: bad_input_test.py PATH_TO_ZOOLAB_SERVER"""
 
 import os
+import random
 import socket
 import struct
 import subprocess
@@ -174,6 +175,24 @@ def run(port, proc):
     check(good.exists("/x") is None, "no bad request left a node behind")
     good.set("/keep", b"v2")
     check(fired.wait(5), "the good session's watch still fires")
+    # Clients that hang up (half of them with a reset) right after a 1 MB setData, some
+    # before it is all sent: replies race the hang-ups (kazoo's test_connection_dropped).
+    big = b"a" * (1000 * 1024)
+    rng = random.Random(7)
+    for i in range(150):
+        hangup = RawSession(port)
+        request = frame(struct.pack(">ii", 1, 5) + jstr("/keep") + struct.pack(">i", len(big))
+                        + big + struct.pack(">i", -1))
+        cut = len(request) if i % 3 else rng.randrange(1, len(request))
+        try:
+            hangup.sock.sendall(request[:cut])
+        except OSError:
+            pass
+        if i % 2:
+            hangup.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        hangup.sock.close()
+    check(proc.poll() is None, "150 clients hanging up on their 1 MB writes leave the server up")
+    check(len(good.get("/keep")[0]) in (2, len(big)), "the good session still reads /keep")
     good.stop()
     good.close()
 

@@ -808,6 +808,13 @@ std::int64_t ServerConfig::preAllocSizeBytes() const
     return parsed.value_or(kDefaultPreAllocSizeKiB) * 1024;
 }
 
+std::string ServerConfig::snapshotCompressionMethod() const
+{
+    const std::string value =
+        systemProperty("zookeeper.snapshot.compression.method").value_or("");
+    return std::string(trim(value));
+}
+
 bool ServerConfig::forceSync() const
 {
     return systemProperty("zookeeper.forceSync") != std::optional<std::string>("no");

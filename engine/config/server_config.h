@@ -159,6 +159,8 @@ struct ServerConfig
     std::int64_t snapSizeLimitBytes() const; // zookeeper.snapSizeLimitInKb, default 4 GiB
     std::int64_t preAllocSizeBytes() const;  // zookeeper.preAllocSize (KiB), default 64 MiB
     bool forceSync() const;                  // zookeeper.forceSync, false only for "no"
+    // zookeeper.snapshot.compression.method: "gz", "snappy" or "" (SnapStream.StreamMode).
+    std::string snapshotCompressionMethod() const;
 
     // zookeeper.4lw.commands.whitelist as FourLetterCommands reads it: comma-separated words,
     // "*" for all known words; "srvr" is always in, "isro" too when read-only mode is on.

@@ -2,6 +2,8 @@
 
 #include "server/sasl_digest_md5.h"
 
+#include <spdlog/spdlog.h>
+
 #include <charconv>
 #include <exception>
 #include <random>
@@ -86,6 +88,13 @@ StorageOptions storageOptionsFrom(const ServerConfig& config, std::uint64_t seed
     options.forceSync = config.forceSync();
     options.snapCount = config.snapCount();
     options.snapSizeLimitBytes = config.snapSizeLimitBytes();
+    const std::string compression = config.snapshotCompressionMethod();
+    if (compression == "gz")
+        options.snapshotCompression = SnapshotCompression::Gzip;
+    else if (!compression.empty())
+        spdlog::warn("snapshot.compression.method={} is not written by zoolab-server; snapshots "
+                     "are written uncompressed (\"gz\" is supported)",
+                     compression);
     // zoolab.snapshotSeed as a -D flag, or snapshotSeed=N in zoo.cfg (zookeeper.snapshotSeed).
     const auto fallback = static_cast<std::int64_t>(seed);
     options.seed = static_cast<std::uint64_t>(longProperty(

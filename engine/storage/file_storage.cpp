@@ -305,7 +305,8 @@ StorageError takeSnapshotNow(const StorageOptions& options, const DataTree& tree
     SnapshotBuilder builder(tree, sessions);
     while (!builder.step(tree, std::numeric_limits<std::size_t>::max())) {
     }
-    return writeSnapshotFile(options.snapDir(), builder.finish(tree), options.forceSync, written);
+    return writeSnapshotFile(options.snapDir(), builder.finish(tree), options.forceSync, written,
+                             options.snapshotCompression);
 }
 
 FileStorage::FileStorage(StorageOptions options, Zxid lastLoggedZxid)
@@ -567,8 +568,8 @@ bool FileStorage::snapshotStep(const DataTree& tree, const SessionTracker& sessi
         // requests should not (Linux applies nice per thread).
         ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
         fs::path written;
-        const auto error =
-            writeSnapshotFile(m_options.snapDir(), image, m_options.forceSync, &written);
+        const auto error = writeSnapshotFile(m_options.snapDir(), image, m_options.forceSync,
+                                             &written, m_options.snapshotCompression);
         if (error) {
             fail(error);
         } else {

@@ -55,6 +55,8 @@ struct StorageOptions
     std::size_t snapshotStepNodes = 64;
     std::chrono::microseconds snapshotTurnBudget{100};
     bool extendedTypesEnabled = false;
+    // zookeeper.snapshot.compression.method=gz writes snapshot.<zxid>.gz.
+    SnapshotCompression snapshotCompression = SnapshotCompression::None;
 
     fs::path snapDir() const { return dataDir / kVersionDir; }
     fs::path logDir() const { return (dataLogDir.empty() ? dataDir : dataLogDir) / kVersionDir; }

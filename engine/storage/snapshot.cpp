@@ -140,23 +140,98 @@ StorageError parseSnapshot(std::span<const std::uint8_t> bytes, const std::strin
     return {};
 }
 
-StorageError writeAll(int fd, std::span<const std::uint8_t> bytes, const std::string& name,
-                      std::uint32_t& adler)
+// Where writeSnapshotFile's bytes go: straight to the file, or through gzip (as Apache's
+// GZIPOutputStream under zookeeper.snapshot.compression.method=gz). The Adler32 of the seals
+// covers the uncompressed bytes either way. With sync, the writeback of what reaches the file
+// starts at once: the final fsync then finds little left to write, and the txn log's
+// fdatasyncs do not queue behind a burst of snapshot pages (measured: p99.9 of concurrent
+// writes 7-10 ms instead of 10-13 ms).
+class SnapshotFileSink
 {
-    adler =
-        static_cast<std::uint32_t>(adler32(adler, bytes.data(), static_cast<uInt>(bytes.size())));
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return StorageError::io(errno, name, "write snapshot");
-        }
-        done += static_cast<std::size_t>(n);
+public:
+    SnapshotFileSink(int fd, std::string name, SnapshotCompression compression, bool sync)
+        : m_fd(fd), m_name(std::move(name)), m_sync(sync),
+          m_gzip(compression == SnapshotCompression::Gzip)
+    {
+        if (m_gzip)
+            m_out.resize(256 * 1024);
+        // windowBits 15 + 16: a gzip header and trailer around the deflate stream.
+        if (m_gzip && deflateInit2(&m_z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
+                                   Z_DEFAULT_STRATEGY) != Z_OK)
+            m_error = StorageError::io(ENOMEM, m_name, "start gzip");
     }
-    return {};
-}
+    ~SnapshotFileSink()
+    {
+        if (m_gzip)
+            deflateEnd(&m_z);
+    }
+    SnapshotFileSink(const SnapshotFileSink&) = delete;
+    SnapshotFileSink& operator=(const SnapshotFileSink&) = delete;
+
+    std::uint32_t adler() const { return m_adler; }
+
+    StorageError write(std::span<const std::uint8_t> bytes)
+    {
+        if (m_error)
+            return m_error;
+        m_adler = static_cast<std::uint32_t>(
+            adler32(m_adler, bytes.data(), static_cast<uInt>(bytes.size())));
+        return m_gzip ? deflateInto(bytes, Z_NO_FLUSH) : put(bytes);
+    }
+
+    // Ends the gzip stream (its trailer); nothing to do for a plain file.
+    StorageError finish() { return m_gzip && !m_error ? deflateInto({}, Z_FINISH) : m_error; }
+
+private:
+    StorageError deflateInto(std::span<const std::uint8_t> bytes, int flush)
+    {
+        m_z.next_in = const_cast<Bytef*>(bytes.data()); // zlib does not write through it
+        m_z.avail_in = static_cast<uInt>(bytes.size());
+        int rc = Z_OK;
+        do {
+            m_z.next_out = m_out.data();
+            m_z.avail_out = static_cast<uInt>(m_out.size());
+            rc = deflate(&m_z, flush);
+            if (rc == Z_STREAM_ERROR)
+                return m_error = StorageError::io(EIO, m_name, "gzip snapshot");
+            const std::size_t produced = m_out.size() - m_z.avail_out;
+            if (produced > 0) {
+                if (auto error = put({m_out.data(), produced}))
+                    return error;
+            }
+        } while (m_z.avail_out == 0 || (flush == Z_FINISH && rc != Z_STREAM_END));
+        return {};
+    }
+
+    StorageError put(std::span<const std::uint8_t> bytes)
+    {
+        std::size_t done = 0;
+        while (done < bytes.size()) {
+            const ssize_t n = ::write(m_fd, bytes.data() + done, bytes.size() - done);
+            if (n < 0) {
+                if (errno == EINTR)
+                    continue;
+                return m_error = StorageError::io(errno, m_name, "write snapshot");
+            }
+            done += static_cast<std::size_t>(n);
+        }
+        if (m_sync)
+            ::sync_file_range(m_fd, m_offset, static_cast<off_t>(bytes.size()),
+                              SYNC_FILE_RANGE_WRITE); // a hint: the final fsync is the check
+        m_offset += static_cast<off_t>(bytes.size());
+        return {};
+    }
+
+    int m_fd;
+    std::string m_name;
+    bool m_sync;
+    bool m_gzip;
+    z_stream m_z{};
+    std::vector<std::uint8_t> m_out; // deflate's output, with gzip
+    std::uint32_t m_adler = static_cast<std::uint32_t>(adler32(0L, Z_NULL, 0));
+    off_t m_offset = 0;
+    StorageError m_error;
+};
 
 void writeSeal(JuteWriter& w, std::uint32_t adlerBefore)
 {
@@ -375,55 +450,55 @@ SnapshotImage SnapshotBuilder::finish(const DataTree& tree)
 }
 
 StorageError writeSnapshotFile(const fs::path& dir, const SnapshotImage& image, bool sync,
-                               fs::path* written)
+                               fs::path* written, SnapshotCompression compression)
 {
-    const fs::path path = dir / zxidFileName(kSnapshotPrefix, image.zxid);
+    fs::path path = dir / zxidFileName(kSnapshotPrefix, image.zxid);
+    if (compression == SnapshotCompression::Gzip)
+        path += ".gz";
     const fs::path tmp = dir / ("tmp." + path.filename().string());
     const std::string name = tmp.string();
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
         return StorageError::io(errno, name, "create snapshot");
-    std::uint32_t adler = static_cast<std::uint32_t>(adler32(0L, Z_NULL, 0));
-    JuteWriter head;
-    head.writeInt(kSnapshotMagic);
-    head.writeInt(kFileFormatVersion);
-    head.writeLong(-1);
-    writeSnapshotBodyHead(head, image.sessions, image.acls);
-    StorageError error = writeAll(fd, head.bytes(), name, adler);
-    // With sync, each chunk's writeback starts at once: the final fsync then finds little
-    // left to write, and the txn log's fdatasyncs do not queue behind a burst of snapshot
-    // pages (measured: p99.9 of concurrent writes 7-10 ms instead of 10-13 ms).
-    auto offset = static_cast<off_t>(head.size());
-    for (const auto& chunk : image.nodeChunks) {
-        if (error)
-            break;
-        error = writeAll(fd, chunk, name, adler);
-        if (!error && sync)
-            ::sync_file_range(fd, offset, static_cast<off_t>(chunk.size()),
-                              SYNC_FILE_RANGE_WRITE); // a hint: the fsync below is the check
-        offset += static_cast<off_t>(chunk.size());
-    }
-    if (!error) {
-        JuteWriter tail;
-        writeSnapshotBodyEnd(tail);
-        writeSeal(tail, adler);
-        JuteWriter digest;
-        digest.writeLong(image.digest.zxid);
-        digest.writeInt(image.digest.digestVersion);
-        digest.writeLong(image.digest.digest);
-        const auto adlerAfterTail = static_cast<std::uint32_t>(
-            adler32(adler, tail.bytes().data(), static_cast<uInt>(tail.bytes().size())));
-        writeSeal(digest, adlerAfterTail);
-        tail.writeRaw(digest.bytes());
-        if (image.writeLastProcessedZxid) {
-            const auto adlerAfterDigest = static_cast<std::uint32_t>(
-                adler32(adler, tail.bytes().data(), static_cast<uInt>(tail.bytes().size())));
-            JuteWriter last;
-            last.writeLong(image.lastProcessedZxid);
-            writeSeal(last, adlerAfterDigest);
-            tail.writeRaw(last.bytes());
+    StorageError error;
+    {
+        SnapshotFileSink sink(fd, name, compression, sync);
+        JuteWriter head;
+        head.writeInt(kSnapshotMagic);
+        head.writeInt(kFileFormatVersion);
+        head.writeLong(-1);
+        writeSnapshotBodyHead(head, image.sessions, image.acls);
+        error = sink.write(head.bytes());
+        for (const auto& chunk : image.nodeChunks) {
+            if (error)
+                break;
+            error = sink.write(chunk);
         }
-        error = writeAll(fd, tail.bytes(), name, adler);
+        if (!error) {
+            const std::uint32_t adler = sink.adler();
+            JuteWriter tail;
+            writeSnapshotBodyEnd(tail);
+            writeSeal(tail, adler);
+            JuteWriter digest;
+            digest.writeLong(image.digest.zxid);
+            digest.writeInt(image.digest.digestVersion);
+            digest.writeLong(image.digest.digest);
+            const auto adlerAfterTail = static_cast<std::uint32_t>(
+                adler32(adler, tail.bytes().data(), static_cast<uInt>(tail.bytes().size())));
+            writeSeal(digest, adlerAfterTail);
+            tail.writeRaw(digest.bytes());
+            if (image.writeLastProcessedZxid) {
+                const auto adlerAfterDigest = static_cast<std::uint32_t>(
+                    adler32(adler, tail.bytes().data(), static_cast<uInt>(tail.bytes().size())));
+                JuteWriter last;
+                last.writeLong(image.lastProcessedZxid);
+                writeSeal(last, adlerAfterDigest);
+                tail.writeRaw(last.bytes());
+            }
+            error = sink.write(tail.bytes());
+        }
+        if (!error)
+            error = sink.finish();
     }
     if (!error && sync && ::fsync(fd) != 0)
         error = StorageError::io(errno, name, "fsync snapshot");

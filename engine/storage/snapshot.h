@@ -13,8 +13,8 @@
 // applying, so it contains every txn <= zxid and perhaps some later ones; restoring it means
 // replaying the log from zxid + 1. The ZxidDigest records the tree digest at the zxid the
 // last node was serialized, which bounds the later txns it may contain. A snapshot.<zxid>.gz
-// (zookeeper.snapshot.compression.method=gz) is read too; its checksums cover the
-// uncompressed bytes. .snappy is not supported.
+// (zookeeper.snapshot.compression.method=gz) is read and written too; its checksums cover
+// the uncompressed bytes. .snappy is not supported.
 //
 // SnapshotBuilder serializes a tree in bounded steps on the tree's own thread (resuming after
 // the last path visited, so creates and deletes between steps are harmless); the resulting
@@ -115,8 +115,17 @@ private:
 // `path` need not exist any more (it may have been deleted since it was visited).
 std::optional<std::string> nextPathInPreOrder(const DataTree& tree, const std::string& path);
 
-// Writes <dir>/snapshot.<hex image.zxid> via a temporary file and rename (fsync when `sync`).
+// zookeeper.snapshot.compression.method: "" (none) or "gz". Apache's "snappy" is not written.
+enum class SnapshotCompression
+{
+    None,
+    Gzip
+};
+
+// Writes <dir>/snapshot.<hex image.zxid>, or snapshot.<hex zxid>.gz with Gzip, via a temporary
+// file and rename (fsync when `sync`).
 StorageError writeSnapshotFile(const fs::path& dir, const SnapshotImage& image, bool sync,
-                               fs::path* written = nullptr);
+                               fs::path* written = nullptr,
+                               SnapshotCompression compression = SnapshotCompression::None);
 
 } // namespace zk

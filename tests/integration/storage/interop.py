@@ -49,10 +49,14 @@ def move(writer, reader, args):
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     port = common.free_port()
-    cfg, data = common.write_cfg(work, port, snap_count=20)
+    # zoolab-server compresses its snapshots on the way to Apache (Apache reads .gz by name);
+    # the tools scenario keeps them plain for Apache's SnapshotFormatter.
+    gz = writer == "zoolab" and not args.plain
+    extra = "snapshot.compression.method=gz\n" if gz else ""
+    cfg, data = common.write_cfg(work, port, snap_count=20, extra=extra)
     log = os.path.join(work, "servers.log")
     try:
-        return move_through(writer, reader, args, work, cfg, data, port, log)
+        return move_through(writer, reader, args, cfg, data, port, log, gz)
     except Exception:
         print_tail(log)
         raise
@@ -70,7 +74,7 @@ def print_tail(log, lines=60):
     print("---")
 
 
-def move_through(writer, reader, args, work, cfg, data, port, log):
+def move_through(writer, reader, args, cfg, data, port, log, gz):
     first = common.start(writer, cfg, port, log, args.zoolab)
     zk = KazooClient(hosts=f"127.0.0.1:{port}", timeout=30,
                      connection_retry=KazooRetry(max_tries=-1, delay=0.1, max_delay=0.5))
@@ -80,6 +84,13 @@ def move_through(writer, reader, args, work, cfg, data, port, log):
     session = zk.client_id[0]
     before = common.dump(zk)
     common.stop(first)
+    if gz:
+        snaps = [os.path.basename(f) for f in glob.glob(os.path.join(data, "version-2", "snap*"))]
+        if not snaps or not all(name.endswith(".gz") for name in snaps):
+            print(f"MISMATCH zoolab-server was to write gzip snapshots; it wrote {sorted(snaps)}")
+            zk.stop()
+            return False
+        print(f"zoolab-server wrote {len(snaps)} gzip snapshots")
     if writer == "zoolab":
         shutil.copytree(data, os.path.join(args.workdir, "zoolab-written"), dirs_exist_ok=True)
     second = common.start(reader, cfg, port, log, args.zoolab)
@@ -125,6 +136,7 @@ def move_through(writer, reader, args, work, cfg, data, port, log):
 def tools(args):
     written = os.path.join(args.workdir, "zoolab-written", "version-2")
     if not os.path.isdir(written):
+        args.plain = True
         if not move("zoolab", "apache", args):
             return False
     ok = True
@@ -158,6 +170,7 @@ def main():
     parser.add_argument("--workdir", required=True)
     parser.add_argument("scenario", choices=["zoolab-to-apache", "apache-to-zoolab", "tools"])
     args = parser.parse_args()
+    args.plain = False
     if args.scenario == "tools":
         ok = tools(args)
     else:

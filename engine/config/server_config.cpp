@@ -810,8 +810,7 @@ std::int64_t ServerConfig::preAllocSizeBytes() const
 
 std::string ServerConfig::snapshotCompressionMethod() const
 {
-    const std::string value =
-        systemProperty("zookeeper.snapshot.compression.method").value_or("");
+    const std::string value = systemProperty("zookeeper.snapshot.compression.method").value_or("");
     return std::string(trim(value));
 }
 

@@ -93,9 +93,10 @@ void DataTree::addSpecialNodes()
     setAcl(configPath, readAclUnsafe(), -1, nullptr);
     m_dataSize = 0;
     m_digest = 0;
-    for (const auto& [path, node] : m_nodes) {
+    for (auto& [path, node] : m_nodes) {
         m_dataSize += nodeSize(path, node);
-        m_digest = digestAdd(m_digest, nodeDigest(path, node));
+        node.digest = nodeDigest(path, node);
+        m_digest = digestAdd(m_digest, node.digest);
     }
 }
 
@@ -187,6 +188,13 @@ std::int64_t DataTree::nodeDigest(std::string_view path, const DataNode& node) c
     return zk::nodeDigest(path, node.data, node.stat);
 }
 
+void DataTree::rehash(std::string_view path, DataNode& node)
+{
+    m_digest = digestSub(m_digest, node.digest);
+    node.digest = nodeDigest(path, node);
+    m_digest = digestAdd(m_digest, node.digest);
+}
+
 void DataTree::indexNode(const std::string& path, std::int64_t owner)
 {
     switch (ephemeralTypeOf(owner, m_extendedTypes)) {
@@ -262,7 +270,6 @@ ZError DataTree::createNode(std::string_view path, std::optional<std::vector<std
         return ZError::NodeExists;
     }
 
-    m_digest = digestSub(m_digest, nodeDigest(parentKey, *parent));
     if (parentCVersion == -1)
         parentCVersion = parent->stat.cversion + 1;
     // Replaying a create over a snapshot that already saw later creates must not move
@@ -280,9 +287,10 @@ ZError DataTree::createNode(std::string_view path, std::optional<std::vector<std
     ZK_ASSERT(inserted);
     // The parent's entry views the child's key, which lives as long as the child.
     parent->children.insert(rawChild(it->first), &it->second);
-    m_digest = digestAdd(m_digest, nodeDigest(parentKey, *parent));
+    rehash(parentKey, *parent);
     m_dataSize += nodeSize(path, it->second);
-    m_digest = digestAdd(m_digest, nodeDigest(path, it->second));
+    it->second.digest = nodeDigest(path, it->second);
+    m_digest = digestAdd(m_digest, it->second.digest);
     indexNode(it->first, ephemeralOwner);
     if (outStat != nullptr)
         *outStat = statOf(it->second);
@@ -303,11 +311,10 @@ ZError DataTree::deleteNode(std::string_view path, Zxid zxid)
     DataNode* parent = findNode(parentName);
     if (parent == nullptr)
         return ZError::NoNode;
-    m_digest = digestSub(m_digest, nodeDigest(parentKey, *parent));
     parent->children.erase(rawChild(path));
     if (zxid > parent->stat.pzxid)
         parent->stat.pzxid = zxid;
-    m_digest = digestAdd(m_digest, nodeDigest(parentKey, *parent));
+    rehash(parentKey, *parent);
 
     const auto found = m_nodes.find(path);
     if (found == m_nodes.end())
@@ -315,7 +322,7 @@ ZError DataTree::deleteNode(std::string_view path, Zxid zxid)
     const AclPtr acl = m_acls.shared(found->second.aclId);
     m_acls.removeUsage(found->second.aclId);
     m_dataSize -= nodeSize(path, found->second);
-    m_digest = digestSub(m_digest, nodeDigest(path, found->second));
+    m_digest = digestSub(m_digest, found->second.digest);
     const std::int64_t owner = found->second.stat.ephemeralOwner;
     unindexNode(found->first, owner);
     m_nodes.erase(found);
@@ -334,14 +341,13 @@ ZError DataTree::setData(std::string_view path,
     if (found == nullptr)
         return ZError::NoNode;
     const std::string_view key = path.empty() ? rootPath : path;
-    m_digest = digestSub(m_digest, nodeDigest(key, *found));
     m_dataSize -= nodeSize(key, *found);
     found->data = data;
     found->stat.mtime = time;
     found->stat.mzxid = zxid;
     found->stat.version = version;
     m_dataSize += nodeSize(key, *found);
-    m_digest = digestAdd(m_digest, nodeDigest(key, *found));
+    rehash(key, *found);
     if (out != nullptr)
         *out = statOf(*found);
     fire(
@@ -357,10 +363,9 @@ ZError DataTree::setAcl(std::string_view path, const AclList& acl, std::int32_t 
         return ZError::NoNode;
     const std::string_view key = path.empty() ? rootPath : path;
     m_acls.removeUsage(found->aclId);
-    m_digest = digestSub(m_digest, nodeDigest(key, *found));
     found->stat.aversion = version;
     found->aclId = m_acls.convertAcls(acl);
-    m_digest = digestAdd(m_digest, nodeDigest(key, *found));
+    rehash(key, *found);
     if (out != nullptr)
         *out = statOf(*found);
     return ZError::Ok;
@@ -378,10 +383,9 @@ ZError DataTree::setCversionPzxid(std::string_view path, std::int32_t newCversio
     if (newCversion == -1)
         newCversion = found->stat.cversion + 1;
     if (newCversion > found->stat.cversion) {
-        m_digest = digestSub(m_digest, nodeDigest(key, *found));
         found->stat.cversion = newCversion;
         found->stat.pzxid = zxid;
-        m_digest = digestAdd(m_digest, nodeDigest(key, *found));
+        rehash(key, *found);
     }
     return ZError::Ok;
 }
@@ -687,7 +691,8 @@ bool DataTree::finishRestore()
             return false;
         m_acls.addUsage(current.aclId);
         m_dataSize += nodeSize(path, current);
-        m_digest = digestAdd(m_digest, nodeDigest(path, current));
+        current.digest = nodeDigest(path, current);
+        m_digest = digestAdd(m_digest, current.digest);
         if (path == rootPath)
             continue;
         DataNode* parent = findNode(rawParent(path));

@@ -39,6 +39,9 @@ struct DataNode
     StatPersisted stat;
     // Child names (not paths). Rebuilt by finishRestore; not part of the snapshot.
     ChildNames children;
+    // This node's DigestCalculator digest (data/node_digest.h), kept current by the tree
+    // (as DataNode.digestCached), so that a change re-hashes the node once.
+    std::int64_t digest = 0;
 };
 
 // The outcome of one txn (as DataTree.ProcessTxnResult). For a multi, `multiResult` holds
@@ -180,6 +183,8 @@ private:
     void indexNode(const std::string& path, std::int64_t owner);
     void unindexNode(const std::string& path, std::int64_t owner);
     std::int64_t nodeDigest(std::string_view path, const DataNode& node) const;
+    // After a change to node: the tree's digest trades its cached digest for a fresh one.
+    void rehash(std::string_view path, DataNode& node);
     std::int64_t nodeSize(std::string_view path, const DataNode& node) const;
     void fire(std::vector<FiredWatch> fired);
     void addSpecialNodes();

@@ -72,9 +72,9 @@ std::int64_t nodeDigestFromContent(std::string_view path, std::uint32_t contentC
 {
     if (path.starts_with(kUndigestedPrefix))
         return 0;
+    // The content CRC is the running CRC32 after path and data: continue it over the fields.
     const auto fields = statFields(stat);
-    const uLong fieldsCrc = crc32(crc32(0L, Z_NULL, 0), fields.data(), kStatFieldBytes);
-    return static_cast<std::int64_t>(crc32_combine(contentCrc, fieldsCrc, kStatFieldBytes));
+    return static_cast<std::int64_t>(crc32(contentCrc, fields.data(), kStatFieldBytes));
 }
 
 } // namespace zk

@@ -4,8 +4,8 @@
 // is the wrapping sum over its nodes (AdHash).
 //
 // The prep stage predicts each txn's tree digest before the txn is applied, from change
-// records that keep no data. It keeps the CRC of path and data ("content") instead and
-// combines it with the stat fields' CRC when the stat changes, which gives the same digest.
+// records that keep no data. It keeps the running CRC after path and data ("content")
+// instead and continues it over the stat fields when the stat changes: the same digest.
 
 #include "data/stat.h"
 

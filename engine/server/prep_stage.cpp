@@ -100,12 +100,8 @@ std::optional<PrepStage::ChangeRecord> PrepStage::recordFor(const std::string& p
     const DataNode* node = m_tree.node(path);
     if (node == nullptr)
         return std::nullopt;
-    return ChangeRecord{-1,
-                        path,
-                        node->stat,
-                        static_cast<std::int32_t>(node->children.size()),
-                        m_tree.aclOf(*node),
-                        nodeContentCrc(path, node->data)};
+    return ChangeRecord{-1, path, node->stat, static_cast<std::int32_t>(node->children.size()),
+                        m_tree.aclOf(*node)};
 }
 
 std::int64_t PrepStage::predictedDigest() const
@@ -115,16 +111,22 @@ std::int64_t PrepStage::predictedDigest() const
 
 void PrepStage::addChange(ChangeRecord record)
 {
-    // The node's digest before this change: that of its latest outstanding record, or of
-    // the tree's node; then the tree's digest moves by the difference (precalculateDigest).
-    const auto digestOf = [](const ChangeRecord& r) {
-        return r.stat ? nodeDigestFromContent(r.path, r.contentCrc, *r.stat) : 0;
+    // The node's digest before this change: that of its latest outstanding record, or the
+    // tree's node's; then the tree's digest moves by the difference (precalculateDigest).
+    const auto digestOf = [](const ChangeRecord& r) -> std::int64_t {
+        return r.stat ? nodeDigestFromContent(r.path, r.contentCrc.value_or(0), *r.stat) : 0;
     };
     std::int64_t before = 0;
-    if (const auto latest = m_latest.find(record.path); latest != m_latest.end())
+    const auto latest = m_latest.find(record.path);
+    const DataNode* node = latest == m_latest.end() ? m_tree.node(record.path) : nullptr;
+    if (latest != m_latest.end())
         before = digestOf(m_changes[latest->second - m_dropped]);
-    else if (const DataNode* node = m_tree.node(record.path))
-        before = nodeDigest(record.path, node->data, node->stat);
+    else if (node != nullptr)
+        before = node->digest;
+    // A stat change of a node whose data no outstanding change set: hash the tree's data.
+    // (A record copied from an outstanding one carries that one's content CRC.)
+    if (record.stat && !record.contentCrc)
+        record.contentCrc = nodeContentCrc(record.path, node ? node->data : NodeData{});
     record.treeDigest = digestAdd(digestSub(predictedDigest(), before), digestOf(record));
     const std::string path = record.path;
     m_changes.push_back(std::move(record));

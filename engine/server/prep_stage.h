@@ -69,8 +69,9 @@ private:
         std::optional<StatPersisted> stat; // nullopt: deleted by an outstanding txn
         std::int32_t childCount = 0;
         AclList acl;
-        std::uint32_t contentCrc = 0; // CRC32 of path and data (data/node_digest.h)
-        std::int64_t treeDigest = 0;  // the tree's digest once this change is applied
+        // CRC32 of path and data (data/node_digest.h); unset until the change is recorded.
+        std::optional<std::uint32_t> contentCrc = std::nullopt;
+        std::int64_t treeDigest = 0; // the tree's digest once this change is applied
     };
 
     struct Context

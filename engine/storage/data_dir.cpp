@@ -63,9 +63,8 @@ StorageError syncDirectory(const fs::path& dir)
     return result;
 }
 
-namespace {
-
-StorageError writeAll(int fd, std::span<const std::uint8_t> bytes, const fs::path& path)
+StorageError writeFully(int fd, std::span<const std::uint8_t> bytes, const std::string& name,
+                        const char* what)
 {
     std::size_t done = 0;
     while (done < bytes.size()) {
@@ -73,14 +72,12 @@ StorageError writeAll(int fd, std::span<const std::uint8_t> bytes, const fs::pat
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            return StorageError::io(errno, path.string(), "write");
+            return StorageError::io(errno, name, what);
         }
         done += static_cast<std::size_t>(n);
     }
     return {};
 }
-
-} // namespace
 
 StorageError writeFileAtomically(const fs::path& path, std::span<const std::uint8_t> bytes,
                                  bool sync)
@@ -89,7 +86,7 @@ StorageError writeFileAtomically(const fs::path& path, std::span<const std::uint
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
         return StorageError::io(errno, tmp.string(), "create");
-    StorageError result = writeAll(fd, bytes, tmp);
+    StorageError result = writeFully(fd, bytes, tmp.string(), "write");
     if (!result && sync && ::fsync(fd) != 0)
         result = StorageError::io(errno, tmp.string(), "fsync");
     if (::close(fd) != 0 && !result)

@@ -42,6 +42,9 @@ std::optional<Zxid> zxidFromName(std::string_view name, std::string_view prefix)
 // (ties by name). A missing directory gives an empty list.
 std::vector<ZxidFile> listZxidFiles(const fs::path& dir, std::string_view prefix);
 
+// write(2) until every byte is written (retrying EINTR); an error names `name` and `what`.
+StorageError writeFully(int fd, std::span<const std::uint8_t> bytes, const std::string& name,
+                        const char* what);
 // fsync of a directory, so that created or renamed entries survive a power loss.
 StorageError syncDirectory(const fs::path& dir);
 // Writes `bytes` to a temporary file in the same directory, fsyncs it (when `sync`), renames

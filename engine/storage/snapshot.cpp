@@ -205,16 +205,8 @@ private:
 
     StorageError put(std::span<const std::uint8_t> bytes)
     {
-        std::size_t done = 0;
-        while (done < bytes.size()) {
-            const ssize_t n = ::write(m_fd, bytes.data() + done, bytes.size() - done);
-            if (n < 0) {
-                if (errno == EINTR)
-                    continue;
-                return m_error = StorageError::io(errno, m_name, "write snapshot");
-            }
-            done += static_cast<std::size_t>(n);
-        }
+        if (auto error = writeFully(m_fd, bytes, m_name, "write snapshot"))
+            return m_error = error;
         if (m_sync)
             ::sync_file_range(m_fd, m_offset, static_cast<off_t>(bytes.size()),
                               SYNC_FILE_RANGE_WRITE); // a hint: the final fsync is the check
